@@ -1,0 +1,63 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# vmxnet3-poll: out-of-tree vmxnet3 with per-queue busy-poll and polling
+# thread modes.  See README.md.
+#
+#   make [KVER=<release>] [KSRC=<tree|tarball>]   build build/<release>/vmxnet3.ko
+#   make install                                  install into /lib/modules/<release>/updates
+#   make check                                    all tests (style lane + QEMU guests)
+#   make demo                                     build, boot a guest, compare modes
+#   make bench                                    the full benchmark
+#   make style                                    checkpatch, sparse and W=1 lane only
+
+TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+KVER ?= $(shell uname -r)
+KDIR ?= /lib/modules/$(KVER)/build
+KSRC ?=
+BUILD = $(TOP)/build/$(KVER)
+VERSION := $(shell cat $(TOP)/VERSION)
+KERNELS ?= $(shell $(TOP)/scripts/kernels.sh)
+
+.PHONY: all module install uninstall clean deps style check check-guest demo bench
+
+all: module
+
+module:
+	@$(TOP)/scripts/stage.sh "$(KVER)" "$(BUILD)" "$(KDIR)" "$(KSRC)"
+	$(MAKE) -C "$(KDIR)" M="$(BUILD)" VMXNET3_POLL_STAGE="$(BUILD)" \
+		VMXNET3_POLL_VERSION="$(VERSION)" modules
+
+install: module
+	install -D -m 0644 "$(BUILD)/vmxnet3.ko" \
+		"$(DESTDIR)/lib/modules/$(KVER)/updates/vmxnet3.ko"
+	$(if $(DESTDIR),,depmod -a "$(KVER)")
+
+uninstall:
+	rm -f "$(DESTDIR)/lib/modules/$(KVER)/updates/vmxnet3.ko"
+	$(if $(DESTDIR),,depmod -a "$(KVER)")
+
+clean:
+	rm -rf "$(TOP)/build"
+
+deps:
+	@$(TOP)/scripts/deps.sh
+
+style:
+	@$(TOP)/scripts/deps.sh
+	@$(TOP)/scripts/style.sh $(KERNELS)
+
+check-guest:
+	@$(TOP)/scripts/deps.sh
+	@$(TOP)/selftests/run.sh $(KERNELS)
+
+check:
+	@$(TOP)/scripts/deps.sh
+	@$(TOP)/scripts/check.sh $(KERNELS)
+
+demo:
+	@$(TOP)/scripts/deps.sh
+	@$(TOP)/scripts/bench.sh --demo $(firstword $(filter-out $(firstword $(KERNELS)),$(KERNELS)) $(KERNELS))
+
+bench:
+	@$(TOP)/scripts/deps.sh
+	@$(TOP)/scripts/bench.sh $(BENCH_ARGS)

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * vmxnet3-poll: entry points called from the upstream vmxnet3 driver.
+ *
+ * The upstream sources are patched to call these hooks; everything behind
+ * them lives in vmxnet3_poll*.c.  This header is included at the end of
+ * vmxnet3_int.h, so the upstream structures are complete here.
+ */
+#ifndef _VMXNET3_POLL_H
+#define _VMXNET3_POLL_H
+
+#include <linux/skbuff.h>
+#include <net/busy_poll.h>
+
+#define VMXNET3_POLL_VERSION_SUFFIX	"-poll-" VMXNET3_POLL_VERSION
+
+/* probe, before register_netdev(); a failure fails the probe */
+int vmxnet3_poll_init(struct vmxnet3_adapter *adapter);
+/* probe, after register_netdev(): sysfs */
+void vmxnet3_poll_register(struct vmxnet3_adapter *adapter);
+/* remove, before unregister_netdev() */
+void vmxnet3_poll_unregister(struct vmxnet3_adapter *adapter);
+/* end of vmxnet3_activate_dev(): start pollers */
+void vmxnet3_poll_start(struct vmxnet3_adapter *adapter);
+/* start of quiesce, suspend and shutdown: stop pollers */
+void vmxnet3_poll_stop(struct vmxnet3_adapter *adapter);
+
+/* rx interrupt; true when handled (the poller was woken), false to schedule NAPI */
+bool vmxnet3_poll_irq(struct vmxnet3_rx_queue *rq);
+/* end of a NAPI poll pass; true when the caller must unmask the interrupt */
+bool vmxnet3_poll_napi_done(struct vmxnet3_rx_queue *rq, int budget, int done);
+
+/* every received skb, on every path (LRO, GRO, XDP_PASS) */
+static inline void vmxnet3_poll_rx_skb(struct vmxnet3_rx_queue *rq,
+				       struct sk_buff *skb)
+{
+	skb_mark_napi_id(skb, &rq->napi);
+}
+
+/* ethtool */
+int vmxnet3_poll_get_sset_count(struct net_device *netdev, int sset);
+void vmxnet3_poll_get_strings(struct net_device *netdev, u32 sset, u8 **buf);
+void vmxnet3_poll_get_ethtool_stats(struct net_device *netdev, u64 *buf);
+u32 vmxnet3_poll_get_priv_flags(struct net_device *netdev);
+int vmxnet3_poll_set_priv_flags(struct net_device *netdev, u32 flags);
+
+#endif /* _VMXNET3_POLL_H */

@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vmxnet3-poll: ethtool private flags and per-queue counters.
+ *
+ * Private flags (device-wide): "busy-poll" and "kthread-poll" put every
+ * queue in that mode, both off puts every queue in irq mode, both on is
+ * rejected.  A flag reads on when every queue is in its mode, so writing
+ * back the flags just read changes nothing, even with mixed modes.
+ */
+
+#include <linux/ethtool.h>
+#include <linux/netdevice.h>
+
+#include "vmxnet3_poll_int.h"
+
+enum {
+	VMXNET3_POLL_PFLAG_BUSY,
+	VMXNET3_POLL_PFLAG_KTHREAD,
+	VMXNET3_POLL_NR_PFLAGS,
+};
+
+static const char vmxnet3_poll_pflag_names[VMXNET3_POLL_NR_PFLAGS][ETH_GSTRING_LEN] = {
+	[VMXNET3_POLL_PFLAG_BUSY]	= "busy-poll",
+	[VMXNET3_POLL_PFLAG_KTHREAD]	= "kthread-poll",
+};
+
+int vmxnet3_poll_get_sset_count(struct net_device *netdev, int sset)
+{
+	struct vmxnet3_poll *pp = vmxnet3_poll_of(netdev);
+
+	switch (sset) {
+	case ETH_SS_STATS:
+		return pp->nr_queues * VMXNET3_POLL_NR_STATS;
+	case ETH_SS_PRIV_FLAGS:
+		return VMXNET3_POLL_NR_PFLAGS;
+	default:
+		return 0;
+	}
+}
+
+void vmxnet3_poll_get_strings(struct net_device *netdev, u32 sset, u8 **buf)
+{
+	struct vmxnet3_poll *pp = vmxnet3_poll_of(netdev);
+	unsigned int q, i;
+
+	switch (sset) {
+	case ETH_SS_STATS:
+		for (q = 0; q < pp->nr_queues; q++)
+			for (i = 0; i < VMXNET3_POLL_NR_STATS; i++)
+				ethtool_sprintf(buf, "rxq%u_%s", q,
+						vmxnet3_poll_stat_names[i]);
+		break;
+	case ETH_SS_PRIV_FLAGS:
+		for (i = 0; i < VMXNET3_POLL_NR_PFLAGS; i++)
+			ethtool_sprintf(buf, "%s", vmxnet3_poll_pflag_names[i]);
+		break;
+	}
+}
+
+void vmxnet3_poll_get_ethtool_stats(struct net_device *netdev, u64 *buf)
+{
+	struct vmxnet3_poll *pp = vmxnet3_poll_of(netdev);
+	unsigned int q, i;
+
+	for (q = 0; q < pp->nr_queues; q++)
+		for (i = 0; i < VMXNET3_POLL_NR_STATS; i++)
+			*buf++ = atomic64_read(&pp->q[q].stats[i]);
+}
+
+u32 vmxnet3_poll_get_priv_flags(struct net_device *netdev)
+{
+	struct vmxnet3_poll *pp = vmxnet3_poll_of(netdev);
+	bool all_busy = true, all_kthread = true;
+	unsigned int q;
+	u32 flags = 0;
+
+	for (q = 0; q < pp->nr_queues; q++) {
+		int mode = READ_ONCE(pp->q[q].mode);
+
+		all_busy &= mode == VMXNET3_POLL_BUSY;
+		all_kthread &= mode == VMXNET3_POLL_KTHREAD;
+	}
+	if (all_busy)
+		flags |= BIT(VMXNET3_POLL_PFLAG_BUSY);
+	if (all_kthread)
+		flags |= BIT(VMXNET3_POLL_PFLAG_KTHREAD);
+	return flags;
+}
+
+/* called with rtnl held */
+int vmxnet3_poll_set_priv_flags(struct net_device *netdev, u32 flags)
+{
+	struct vmxnet3_poll *pp = vmxnet3_poll_of(netdev);
+	int mode = VMXNET3_POLL_IRQ;
+
+	if (flags & ~GENMASK(VMXNET3_POLL_NR_PFLAGS - 1, 0))
+		return -EINVAL;
+	if ((flags & BIT(VMXNET3_POLL_PFLAG_BUSY)) &&
+	    (flags & BIT(VMXNET3_POLL_PFLAG_KTHREAD))) {
+		netdev_warn(netdev,
+			    "busy-poll and kthread-poll are exclusive: nothing changed\n");
+		return -EINVAL;
+	}
+	if (flags == vmxnet3_poll_get_priv_flags(netdev))
+		return 0;
+	if (flags & BIT(VMXNET3_POLL_PFLAG_BUSY))
+		mode = VMXNET3_POLL_BUSY;
+	else if (flags & BIT(VMXNET3_POLL_PFLAG_KTHREAD))
+		mode = VMXNET3_POLL_KTHREAD;
+	return vmxnet3_poll_set_all_modes(pp, mode);
+}

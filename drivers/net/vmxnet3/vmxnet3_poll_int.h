@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * vmxnet3-poll: state shared by the project's own source files.
+ */
+#ifndef _VMXNET3_POLL_INT_H
+#define _VMXNET3_POLL_INT_H
+
+#include <linux/atomic.h>
+#include <linux/hrtimer.h>
+#include <linux/kobject.h>
+#include <linux/mutex.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+
+#include "vmxnet3_int.h"
+#include "vmxnet3_poll_compat.h"
+
+enum vmxnet3_poll_mode {
+	VMXNET3_POLL_IRQ,
+	VMXNET3_POLL_BUSY,
+	VMXNET3_POLL_KTHREAD,
+	VMXNET3_POLL_NR_MODES,
+};
+
+/* what the polling thread of a queue is doing */
+enum vmxnet3_poll_tstate {
+	VMXNET3_POLL_T_NONE,	/* no thread, or it is exiting */
+	VMXNET3_POLL_T_POLLING,	/* owns, or wants to own, the NAPI context */
+	VMXNET3_POLL_T_SLEEPING,	/* idle: interrupt armed, waits for it */
+};
+
+/* per-queue counters: index and the name used in ethtool -S (rxq<N>_<name>) */
+#define VMXNET3_POLL_STATS(X)				\
+	X(POLLS,		"polls")		\
+	X(EMPTY_POLLS,		"empty_polls")		\
+	X(POLLED_PKTS,		"polled_pkts")		\
+	X(IRQS,			"irqs")			\
+	X(IRQ_REARMS,		"irq_rearms")		\
+	X(KTHREAD_SLEEPS,	"kthread_sleeps")	\
+	X(MODE_SWITCHES,	"mode_switches")	\
+	X(BUSY_TIMEOUTS,	"busy_timeouts")
+
+#define VMXNET3_POLL_STAT_ENUM(id, name)	VMXNET3_POLL_STAT_##id,
+enum vmxnet3_poll_stat {
+	VMXNET3_POLL_STATS(VMXNET3_POLL_STAT_ENUM)
+	VMXNET3_POLL_NR_STATS
+};
+
+#define VMXNET3_POLL_BUDGET_DEFAULT	64
+#define VMXNET3_POLL_BUDGET_MAX		256
+#define VMXNET3_POLL_IDLE_DEFAULT_US	500
+#define VMXNET3_POLL_IDLE_MAX_US	1000000
+#define VMXNET3_POLL_BUSY_TIMEOUT_DEFAULT_US	200
+#define VMXNET3_POLL_BUSY_TIMEOUT_MAX_US	1000000
+#define VMXNET3_POLL_RT_PRIO_MAX	(MAX_RT_PRIO - 1)
+
+struct vmxnet3_poll;
+
+struct vmxnet3_poll_queue {
+	struct vmxnet3_poll *pp;
+	struct vmxnet3_rx_queue *rq;
+	unsigned int qid;
+	int mode;			/* enum vmxnet3_poll_mode */
+
+	/* settings: written under pp->lock, read locklessly */
+	int cpu;			/* -1: follow the IRQ's affinity */
+	unsigned int rt_priority;	/* 0: SCHED_NORMAL, else SCHED_FIFO */
+	unsigned int budget;
+	unsigned int idle_usecs;
+	unsigned int busy_timeout_us;
+
+	/* busy-poll mode */
+	struct hrtimer busy_timer;	/* re-arms the interrupt */
+	bool busy_seen;			/* NAPI owner only */
+
+	/* kthread mode */
+	struct task_struct __rcu *task;
+	int tstate;			/* enum vmxnet3_poll_tstate */
+	bool wake;
+	bool thread_polling;		/* the thread is inside napi->poll() */
+
+	struct kobject *kobj;		/* sysfs rx-<N> */
+	int saved_mode;			/* scratch for roll-back, pp->lock */
+
+	atomic64_t stats[VMXNET3_POLL_NR_STATS];
+};
+
+struct vmxnet3_poll {
+	struct vmxnet3_adapter *adapter;
+	struct mutex lock;		/* modes, settings, pollers */
+	bool active;			/* device activated: pollers may run */
+	struct kobject *kobj;		/* sysfs vmxnet3_poll/ */
+	unsigned int nr_queues;
+	struct vmxnet3_poll_queue q[];
+};
+
+static inline struct vmxnet3_poll *vmxnet3_poll_of(struct net_device *netdev)
+{
+	struct vmxnet3_adapter *adapter = netdev_priv(netdev);
+
+	return adapter->poll;
+}
+
+static inline void vmxnet3_poll_stat_add(struct vmxnet3_poll_queue *pq,
+					 enum vmxnet3_poll_stat stat, s64 n)
+{
+	atomic64_add(n, &pq->stats[stat]);
+}
+
+extern const char * const vmxnet3_poll_stat_names[VMXNET3_POLL_NR_STATS];
+
+const char *vmxnet3_poll_mode_name(int mode);
+int vmxnet3_poll_parse_mode(const char *buf);
+
+/* setters: validate, apply, return 0 or -errno; take pp->lock */
+int vmxnet3_poll_set_mode(struct vmxnet3_poll_queue *pq, int mode);
+int vmxnet3_poll_set_all_modes(struct vmxnet3_poll *pp, int mode);
+int vmxnet3_poll_set_cpu(struct vmxnet3_poll_queue *pq, int cpu);
+int vmxnet3_poll_set_rt_priority(struct vmxnet3_poll_queue *pq, int prio);
+int vmxnet3_poll_set_budget(struct vmxnet3_poll_queue *pq, int budget);
+int vmxnet3_poll_set_idle_usecs(struct vmxnet3_poll_queue *pq, int usecs);
+int vmxnet3_poll_set_busy_timeout(struct vmxnet3_poll_queue *pq, int usecs);
+pid_t vmxnet3_poll_thread_pid(struct vmxnet3_poll_queue *pq);
+
+int vmxnet3_poll_sysfs_add(struct vmxnet3_poll *pp);
+void vmxnet3_poll_sysfs_del(struct vmxnet3_poll *pp);
+
+#endif /* _VMXNET3_POLL_INT_H */

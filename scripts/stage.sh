@@ -1,0 +1,99 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# stage.sh KVER STAGEDIR KDIR [KSRC]
+#
+# Prepare the per-kernel staging directory that Kbuild builds vmxnet3.ko in:
+#   1. import upstream drivers/net/vmxnet3 from KSRC (a kernel tree or a
+#      tarball) or from Debian's /usr/src/linux-source-<series>.tar.*,
+#   2. apply patches/<series>/series (hook-only patches), failing loudly,
+#   3. link the project's own files (drivers/net/vmxnet3/*, Kbuild),
+#   4. probe the kernel headers for features (vmxnet3_poll_autoconf.h).
+# The import is redone only when the source or the patches change.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+kver=${1:?usage: stage.sh KVER STAGEDIR KDIR [KSRC]}
+stage=${2:?usage: stage.sh KVER STAGEDIR KDIR [KSRC]}
+kdir=${3:?usage: stage.sh KVER STAGEDIR KDIR [KSRC]}
+ksrc=${4:-}
+
+die() {
+	echo "vmxnet3-poll: $*" >&2
+	exit 1
+}
+
+supported=$(cd "$top/patches" && ls -d -- */ 2>/dev/null | tr -d / | sort -V | xargs)
+series=$(sed -n 's/^\([0-9]\+\.[0-9]\+\).*/\1/p' <<<"$kver")
+if [ -z "$series" ] || [ ! -f "$top/patches/$series/series" ]; then
+	die "kernel $kver (series ${series:-unknown}) is not supported; supported series: $supported"
+fi
+[ -f "$kdir/Makefile" ] ||
+	die "no kernel headers for $kver in $kdir: apt-get install linux-headers-$kver (or pass KDIR=)"
+
+# ---- where the upstream source comes from ----
+if [ -z "$ksrc" ]; then
+	for f in /usr/src/linux-source-"$series".tar.{xz,bz2,gz}; do
+		[ -f "$f" ] && ksrc=$f && break
+	done
+	[ -n "$ksrc" ] ||
+		die "no kernel source for series $series: apt-get install linux-source-$series, or pass KSRC=<kernel tree or tarball>"
+fi
+[ -e "$ksrc" ] || die "KSRC=$ksrc does not exist"
+
+patchdir=$top/patches/$series
+key=$( {
+	echo "$ksrc"
+	stat -c '%s %Y' -- "$ksrc"
+	[ -d "$ksrc" ] && cat "$ksrc/drivers/net/vmxnet3/"*.[ch] 2>/dev/null
+	cat "$patchdir/series"
+	while read -r p; do cat "$patchdir/$p"; done < <(grep -v '^\s*\(#\|$\)' "$patchdir/series")
+} | sha256sum | cut -d' ' -f1)
+
+mkdir -p "$stage"
+if [ "$(cat "$stage/.import-key" 2>/dev/null)" != "$key" ]; then
+	tmp=$(mktemp -d)
+	trap 'rm -rf "$tmp"' EXIT
+
+	if [ -d "$ksrc" ]; then
+		[ -f "$ksrc/drivers/net/vmxnet3/vmxnet3_drv.c" ] ||
+			die "KSRC=$ksrc has no drivers/net/vmxnet3/vmxnet3_drv.c"
+		mkdir -p "$tmp/src/drivers/net"
+		cp -r "$ksrc/drivers/net/vmxnet3" "$tmp/src/drivers/net/"
+		cp "$ksrc/Makefile" "$tmp/src/Makefile"
+	else
+		echo "  IMPORT  drivers/net/vmxnet3 from $ksrc"
+		root=$(tar -tf "$ksrc" 2>/dev/null | head -n 1 | cut -d/ -f1) || true
+		[ -n "$root" ] || die "KSRC=$ksrc is not a readable tarball"
+		mkdir -p "$tmp/x"
+		tar -xf "$ksrc" -C "$tmp/x" "$root/Makefile" "$root/drivers/net/vmxnet3" ||
+			die "KSRC=$ksrc has no $root/drivers/net/vmxnet3"
+		mv "$tmp/x/$root" "$tmp/src"
+	fi
+
+	# the source must be of the same series as the kernel
+	src_series=$(awk '/^VERSION =/{v=$3} /^PATCHLEVEL =/{p=$3} END{print v "." p}' "$tmp/src/Makefile")
+	[ "$src_series" = "$series" ] ||
+		die "KSRC=$ksrc is kernel $src_series, but $kver is series $series"
+
+	echo "  PATCH   patches/$series"
+	while read -r p; do
+		if ! patch -d "$tmp/src" -p1 --batch --forward --no-backup-if-mismatch \
+			-r "$tmp/rej" -s <"$patchdir/$p" >"$tmp/patch.log" 2>&1; then
+			cat "$tmp/patch.log" >&2
+			die "patches/$series/$p does not apply to $ksrc (upstream changed?): refresh the patch"
+		fi
+	done < <(grep -v '^\s*\(#\|$\)' "$patchdir/series")
+
+	find "$stage" -maxdepth 1 -type f \( -name '*.[ch]' -o -name '*.o' \) -delete
+	cp "$tmp/src/drivers/net/vmxnet3/"*.[ch] "$stage/"
+	echo "$key" >"$stage/.import-key"
+fi
+
+# ---- the project's own files ----
+for f in "$top"/drivers/net/vmxnet3/*.[ch]; do
+	ln -sfn "$f" "$stage/$(basename "$f")"
+done
+ln -sfn "$top/Kbuild" "$stage/Kbuild"
+
+"$top/scripts/probe-kernel.sh" "$kdir" "$stage/vmxnet3_poll_autoconf.h"
