@@ -1,0 +1,47 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# guest-init.sh: PID 1 of a QEMU guest started by qemu-run.sh, running on
+# the host root (9p, read-only).  Makes the writable places a system needs,
+# mounts the results share, runs the command, records its exit status and
+# powers off.  The command's output goes to $VMX_OUT/log.
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export HOME=/root LANG=C.UTF-8 TERM=dumb
+
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mkdir -p /dev/pts /dev/shm
+mount -t devpts devpts /dev/pts
+mount -t tmpfs tmpfs /dev/shm
+for d in /run /tmp /var/tmp /var/log /var/lib /root /mnt; do
+	mount -t tmpfs -o mode=0755 tmpfs "$d"
+done
+chmod 1777 /tmp /var/tmp
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
+mount -t bpf bpf /sys/fs/bpf 2>/dev/null
+mount -t cgroup2 cgroup2 /sys/fs/cgroup 2>/dev/null
+
+export VMX_OUT=/run/vmx
+mkdir -p "$VMX_OUT"
+if ! mount -t 9p -o trans=virtio,version=9p2000.L,cache=none vmxout "$VMX_OUT"; then
+	echo "guest-init: cannot mount the results share" >/dev/console
+	echo o >/proc/sysrq-trigger
+fi
+
+hostname vmx-guest
+ip link set lo up
+# a hung task or a stall must show up in minutes, not the default 2
+echo 60 >/proc/sys/kernel/hung_task_timeout_secs 2>/dev/null
+
+{
+	echo "guest-init: $(uname -r), $(nproc) CPUs, booted in $(cut -d' ' -f1 /proc/uptime) s"
+	cd /tmp && bash "$VMX_OUT/cmd"
+} >>"$VMX_OUT/log" 2>&1 </dev/null
+rc=$?
+echo "$rc" >"$VMX_OUT/rc.tmp" && mv "$VMX_OUT/rc.tmp" "$VMX_OUT/rc"
+sync
+umount "$VMX_OUT" 2>/dev/null
+echo o >/proc/sysrq-trigger
+sleep 10

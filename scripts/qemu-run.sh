@@ -1,0 +1,132 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# qemu-run.sh [options] [--] COMMAND...
+#
+# Boot an installed kernel under QEMU (TCG) with N vmxnet3 NICs on one QEMU
+# hub, the host root shared read-only over 9p (virtme-style: every host tool
+# is there), run COMMAND as root in the guest and exit with its status.
+#
+#   -k KVER     kernel release (default: the newest supported one)
+#   -n NICS     vmxnet3 NICs (default 2)
+#   -c CPUS     vCPUs (default 2)
+#   -m MIB      guest memory (default 1536)
+#   -o DIR      results directory (default: a new temporary one), shared
+#               read-write with the guest at $VMX_OUT; it receives
+#               console.log (kernel console), log (the command's output),
+#               rc (its exit status)
+#   -t SECS     wall-clock limit (default 900)
+#   -a ARGS     extra kernel command line
+#   -q          do not stream the command's output
+#
+# In the guest: $VMX_TOP is this checkout, $VMX_KO the freshly built module
+# for the kernel, $VMX_OUT the results directory.  Nothing loads vmxnet3 by
+# itself (no udev): the command decides which module to insmod.
+#
+# Exit status: the command's, or 125 when the guest did not finish it
+# (crash, panic, time limit), or 124 when the kernel console shows a
+# warning, BUG, Oops, lockup, hung task, RCU stall or panic.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+kver= nics=2 cpus=2 mem=1536 out= limit=900 append= quiet=0
+while getopts "k:n:c:m:o:t:a:q" opt; do
+	case $opt in
+	k) kver=$OPTARG ;;
+	n) nics=$OPTARG ;;
+	c) cpus=$OPTARG ;;
+	m) mem=$OPTARG ;;
+	o) out=$OPTARG ;;
+	t) limit=$OPTARG ;;
+	a) append=$OPTARG ;;
+	q) quiet=1 ;;
+	*) exit 2 ;;
+	esac
+done
+shift $((OPTIND - 1))
+[ $# -gt 0 ] || { echo "usage: qemu-run.sh [options] [--] COMMAND..." >&2; exit 2; }
+
+die() {
+	echo "qemu-run: $*" >&2
+	exit 2
+}
+
+[ -n "$kver" ] || kver=$("$top/scripts/kernels.sh" | tail -n 1)
+[ -n "$kver" ] || die "no supported kernel installed (apt-get install linux-image-amd64 linux-headers-amd64)"
+[ -f "/boot/vmlinuz-$kver" ] || die "no /boot/vmlinuz-$kver: apt-get install linux-image-$kver"
+command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 missing: apt-get install qemu-system-x86"
+[ -x /bin/busybox ] || die "busybox missing: apt-get install busybox-static"
+
+if [ -z "$out" ]; then
+	out=$(mktemp -d /tmp/vmx-run.XXXXXX)
+fi
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+rm -f "$out/console.log" "$out/log" "$out/rc"
+
+initrd=$("$top/scripts/mkinitramfs.sh" "$kver")
+
+# the command, as a script the guest init runs
+{
+	echo "export VMX_TOP=$(printf %q "$top")"
+	echo "export VMX_KO=$(printf %q "$top/build/$kver/vmxnet3.ko")"
+	echo "export VMX_KVER=$(printf %q "$kver")"
+	printf '%q ' "$@"
+	echo
+} >"$out/cmd"
+
+# Console checks and the guest's own limits.  panic_on_warn makes any
+# WARN() a panic; the console scan below catches the rest.
+cmdline="console=ttyS0,115200 loglevel=6 panic=-1 oops=panic panic_on_warn=1"
+cmdline+=" softlockup_panic=1 hung_task_panic=1 nmi_watchdog=0 mitigations=off"
+cmdline+=" tsc=reliable no_timer_check net.ifnames=0 biosdevname=0"
+cmdline+=" vmx.top=$top vmx.init=$top/scripts/guest-init.sh $append"
+
+netargs=()
+for ((i = 0; i < nics; i++)); do
+	netargs+=(-netdev "hubport,id=n$i,hubid=0"
+		-device "vmxnet3,netdev=n$i,mac=52:54:00:12:34:$(printf %02x $((0x51 + i)))")
+done
+
+touch "$out/log"
+tailpid=
+if [ "$quiet" = 0 ]; then
+	tail -n +1 -F "$out/log" 2>/dev/null &
+	tailpid=$!
+fi
+
+set +e
+timeout --foreground -k 10 "$limit" qemu-system-x86_64 \
+	-nodefaults -no-user-config -nographic -no-reboot \
+	-machine pc -accel tcg,thread=multi -cpu max -smp "$cpus" -m "$mem" \
+	-kernel "/boot/vmlinuz-$kver" -initrd "$initrd" -append "$cmdline" \
+	-serial "file:$out/console.log" -monitor none \
+	-device virtio-rng-pci \
+	-fsdev local,id=root,path=/,security_model=none,readonly=on,multidevs=remap \
+	-device virtio-9p-pci,fsdev=root,mount_tag=hostroot \
+	-fsdev local,id=out,path="$out",security_model=none \
+	-device virtio-9p-pci,fsdev=out,mount_tag=vmxout \
+	"${netargs[@]}" </dev/null >"$out/qemu.log" 2>&1
+qrc=$?
+set -e
+if [ -n "$tailpid" ]; then
+	sleep 0.3
+	kill "$tailpid" 2>/dev/null || true
+	wait "$tailpid" 2>/dev/null || true
+fi
+
+bad='WARNING:|BUG:|Oops|RIP:|Call Trace:|Kernel panic|soft lockup|hard LOCKUP'
+bad+='|blocked for more than|rcu_sched detected stall|rcu: INFO:|RCU stall'
+bad+='|ref_tracker:|unreferenced object 0x|general protection fault|UBSAN:|KASAN:'
+if grep -Eq "$bad" "$out/console.log" 2>/dev/null; then
+	echo "qemu-run: kernel console shows a problem ($out/console.log):" >&2
+	grep -E -m 20 -B 2 -A 12 "$bad" "$out/console.log" >&2 || true
+	exit 124
+fi
+if [ ! -s "$out/rc" ]; then
+	echo "qemu-run: the guest did not finish the command (qemu exit $qrc; limit ${limit}s)" >&2
+	tail -n 30 "$out/console.log" >&2 2>/dev/null || true
+	cat "$out/qemu.log" >&2 2>/dev/null || true
+	exit 125
+fi
+exit "$(cat "$out/rc")"

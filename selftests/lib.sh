@@ -1,0 +1,232 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=bash
+#
+# lib.sh: helpers for the in-guest tests (sourced).
+#
+# The guest has two vmxnet3 NICs on one QEMU hub.  vmx_setup moves the one
+# with SRV_MAC into network namespace "srv" (SRV_IP) and the other into "cli"
+# (CLI_IP), so that traffic between them crosses both emulated devices.
+#
+# On a real guest (NETIF=<if>), the tests that need two NICs skip.
+
+SRV_MAC=52:54:00:12:34:51
+CLI_MAC=52:54:00:12:34:52
+SRV_IP=192.0.2.1
+CLI_IP=192.0.2.2
+KSFT_SKIP=4
+
+VMX_TOP=${VMX_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+VMX_BIN=${VMX_BIN:-$VMX_TOP/build/selftests}
+VMX_KVER=${VMX_KVER:-$(uname -r)}
+VMX_KO=${VMX_KO:-$VMX_TOP/build/$VMX_KVER/vmxnet3.ko}
+PATH=$VMX_BIN:$PATH
+
+log() { echo "# $*"; }
+fail() {
+	echo "# FAIL: $*"
+	exit 1
+}
+skip() {
+	echo "# SKIP: $*"
+	exit "$KSFT_SKIP"
+}
+
+# assert_le NAME VALUE LIMIT / assert_ge: numeric checks with a log line
+assert_le() {
+	log "$1 = $2 (limit <= $3)"
+	awk -v a="$2" -v b="$3" 'BEGIN { exit !(a <= b) }' || fail "$1 = $2 > $3"
+}
+assert_ge() {
+	log "$1 = $2 (limit >= $3)"
+	awk -v a="$2" -v b="$3" 'BEGIN { exit !(a >= b) }' || fail "$1 = $2 < $3"
+}
+assert_eq() {
+	log "$1 = '$2' (want '$3')"
+	[ "$2" = "$3" ] || fail "$1 = '$2', want '$3'"
+}
+div() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.4f", (b ? a / b : 0) }'; }
+
+# ---- module ----
+
+# the interface name of a MAC address in namespace $2 (default: init ns)
+if_of_mac() {
+	local mac=$1 ns=${2:-} f
+	for f in $(in_ns "$ns" sh -c 'ls -d /sys/class/net/*'); do
+		if [ "$(in_ns "$ns" cat "$f/address" 2>/dev/null)" = "$mac" ]; then
+			basename "$f"
+			return 0
+		fi
+	done
+	return 1
+}
+
+in_ns() { # in_ns NS CMD...: run CMD in namespace NS ("" = init ns)
+	local ns=$1
+	shift
+	if [ -n "$ns" ]; then
+		ip netns exec "$ns" "$@"
+	else
+		"$@"
+	fi
+}
+
+vmx_nics() { # the netdevs bound to vmxnet3 (init ns)
+	local d
+	for d in /sys/bus/pci/drivers/vmxnet3/*/net/*; do
+		[ -e "$d" ] && basename "$d"
+	done
+}
+
+vmx_unload() {
+	ip netns del srv 2>/dev/null
+	ip netns del cli 2>/dev/null
+	if [ -d /sys/module/vmxnet3 ]; then
+		rmmod vmxnet3 || fail "rmmod vmxnet3 failed"
+	fi
+	return 0
+}
+
+# vmx_load ours|stock [module parameters...]: fresh load, both NICs bound
+vmx_load() {
+	local which=$1 i
+	shift
+	vmx_unload
+	udevadm settle 2>/dev/null
+	case $which in
+	ours) insmod "$VMX_KO" "$@" || fail "insmod $VMX_KO $* failed" ;;
+	stock) modprobe vmxnet3 "$@" || fail "modprobe vmxnet3 (stock) failed" ;;
+	*) fail "vmx_load: ours or stock" ;;
+	esac
+	for i in $(seq 100); do
+		[ "$(vmx_nics | wc -l)" -ge 2 ] && return 0
+		sleep 0.1
+	done
+	fail "vmxnet3 did not bind two NICs: $(vmx_nics | xargs)"
+}
+
+vmx_version() { cat /sys/module/vmxnet3/version; }
+
+# ---- namespaces ----
+
+SRV_IF= CLI_IF=
+
+wait_carrier() { # wait_carrier NS IF
+	local i
+	for i in $(seq 100); do
+		[ "$(ip netns exec "$1" cat "/sys/class/net/$2/carrier" 2>/dev/null)" = 1 ] && return 0
+		sleep 0.1
+	done
+	fail "no carrier on $2 in $1"
+}
+
+wait_ping() { # wait_ping: the client reaches the server
+	local i
+	for i in $(seq 50); do
+		ip netns exec cli ping -q -c 1 -W 1 "$SRV_IP" >/dev/null 2>&1 && return 0
+	done
+	fail "$CLI_IP cannot reach $SRV_IP"
+}
+
+vmx_setup() { # vmx_setup: srv and cli namespaces, one NIC each, addresses, up
+	local srv cli
+	srv=$(if_of_mac $SRV_MAC) || fail "no NIC with $SRV_MAC"
+	cli=$(if_of_mac $CLI_MAC) || fail "no NIC with $CLI_MAC"
+	ip netns add srv && ip netns add cli || fail "ip netns add"
+	ip link set "$srv" netns srv && ip link set "$cli" netns cli || fail "ip link set netns"
+	SRV_IF=$srv CLI_IF=$cli
+	ip -n srv addr add "$SRV_IP/24" dev "$srv"
+	ip -n cli addr add "$CLI_IP/24" dev "$cli"
+	ip -n srv link set lo up
+	ip -n cli link set lo up
+	ip -n srv link set "$srv" up
+	ip -n cli link set "$cli" up
+	wait_carrier srv "$srv"
+	wait_carrier cli "$cli"
+	wait_ping
+}
+
+# the NIC names in their namespaces (after vmx_setup in an earlier step)
+vmx_ifs() {
+	SRV_IF=$(if_of_mac $SRV_MAC srv) || fail "no server NIC in srv"
+	CLI_IF=$(if_of_mac $CLI_MAC cli) || fail "no client NIC in cli"
+}
+
+# ---- counters ----
+
+# nic_irqs IF: interrupts of all vectors of IF, all CPUs (/proc/interrupts)
+nic_irqs() {
+	awk -v ifn="$1" '
+		{ name = $NF }
+		name ~ "^" ifn "-(rxtx|rx|tx|event)-[0-9]+$" {
+			for (i = 2; i <= NF; i++) if ($i ~ /^[0-9]+$/) s += $i; else break
+		}
+		END { print s + 0 }' /proc/interrupts
+}
+
+# stat NS IF NAME: one ethtool -S counter
+stat() {
+	ip netns exec "$1" ethtool -S "$2" | awk -v n="$3:" '$1 == n { print $2; f = 1 } END { if (!f) print "missing" }'
+}
+
+# stat_sum NS IF SUFFIX: sum of rxq<N>_SUFFIX over all queues
+stat_sum() {
+	ip netns exec "$1" ethtool -S "$2" | awk -v s="$3:" '$1 ~ "^rxq[0-9]+_" && substr($1, index($1, "_") + 1) == s { t += $2 } END { print t + 0 }'
+}
+
+# pq NS IF Q FILE [VALUE]: read or write vmxnet3_poll/rx-Q/FILE
+pq() {
+	local f=/sys/class/net/$2/vmxnet3_poll/rx-$3/$4
+	if [ $# -ge 5 ]; then
+		ip netns exec "$1" sh -c "echo '$5' > $f"
+	else
+		ip netns exec "$1" cat "$f"
+	fi
+}
+
+# Send all transmit traffic of IF through tx queue 0, which rx queue 0 (where
+# QEMU delivers every packet) shares its interrupt and NAPI context with.
+xps_queue0() { # xps_queue0 NS IF
+	local q all
+	all=$(printf '%x' $(((1 << $(nproc)) - 1)))
+	for q in $(ip netns exec "$1" sh -c "ls -d /sys/class/net/$2/queues/tx-*"); do
+		if [ "${q##*/}" = tx-0 ]; then
+			ip netns exec "$1" sh -c "echo $all > $q/xps_cpus"
+		else
+			ip netns exec "$1" sh -c "echo 0 > $q/xps_cpus"
+		fi
+	done
+}
+
+# ---- traffic ----
+
+# tcp_sha BYTES [PORT]: send BYTES of random data client -> server over TCP,
+# fail unless the SHA-256 of what arrived is that of what was sent.
+tcp_sha() {
+	local bytes=$1 port=${2:-5201} want got
+	head -c "$bytes" /dev/urandom >/tmp/xfer.in
+	want=$(sha256sum </tmp/xfer.in | cut -d' ' -f1)
+	ip netns exec srv tcp_xfer -l -p "$port" 2>/tmp/xfer.srv.log | sha256sum >/tmp/xfer.sum &
+	local spid=$!
+	ip netns exec cli tcp_xfer -c "$SRV_IP" -p "$port" </tmp/xfer.in 2>/tmp/xfer.cli.log ||
+		{ kill $spid 2>/dev/null; fail "tcp_xfer client: $(cat /tmp/xfer.cli.log)"; }
+	wait $spid
+	got=$(cut -d' ' -f1 /tmp/xfer.sum)
+	log "tcp $bytes bytes: sent $want"
+	log "tcp $bytes bytes: got  $got"
+	[ "$want" = "$got" ] || fail "SHA-256 differs after a TCP transfer of $bytes bytes"
+}
+
+# udp_rr_run COUNT [server args] -- [client args]: exact-count UDP ping-pong
+# srv -> cli; prints the client's result line.
+udp_rr_run() {
+	local count=$1 sargs=() cargs=()
+	shift
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do sargs+=("$1"); shift; done
+	[ "${1:-}" = -- ] && shift
+	cargs=("$@")
+	ip netns exec srv udp_rr -s -a "$SRV_IP" -n "$count" -T 30 "${sargs[@]}" >/tmp/udp_rr.srv 2>&1 &
+	local spid=$! i
+	for i in $(seq 50); do grep -q ready /tmp/udp_rr.srv 2>/dev/null && break; sleep 0.1; done
+	ip netns exec cli udp_rr -c -a "$SRV_IP" -n "$count" "${cargs[@]}" 2>&1
+	wait $spid
+}

@@ -1,0 +1,95 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# run.sh [KVER...]: build the module and the helpers, then run every test in
+# selftests/tests/ on every given kernel (default: all installed supported
+# ones), each kernel in a QEMU guest.  Prints KTAP and a final line
+# "N passed, N failed, N skipped".  TESTS='glob ...' picks tests by name.
+#
+# If a guest dies (panic, warning, time limit), the test it was running
+# fails and a new guest runs the rest.
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+kernels=("$@")
+[ ${#kernels[@]} -gt 0 ] || mapfile -t kernels < <("$top/scripts/kernels.sh")
+[ ${#kernels[@]} -gt 0 ] || { echo "run.sh: no supported kernel installed" >&2; exit 2; }
+
+tests=()
+for t in "$top"/selftests/tests/*.sh; do
+	name=$(basename "$t" .sh)
+	if [ -n "${TESTS:-}" ]; then
+		keep=0
+		for pat in $TESTS; do
+			# shellcheck disable=SC2053
+			[[ $name == $pat ]] && keep=1
+		done
+		[ $keep = 1 ] || continue
+	fi
+	tests+=("$t")
+done
+[ ${#tests[@]} -gt 0 ] || { echo "run.sh: no test matches TESTS='${TESTS:-}'" >&2; exit 2; }
+
+make -s -C "$top/selftests/helpers" O="$top/build/selftests" || exit 1
+
+runs=$top/build/check/$(date +%Y%m%d-%H%M%S)
+mkdir -p "$runs"
+total=$((${#tests[@]} * ${#kernels[@]}))
+echo "KTAP version 1"
+echo "1..$total"
+
+pass=0 failn=0 skipn=0 n=1
+for kver in "${kernels[@]}"; do
+	series=$(sed -n 's/^\([0-9]\+\.[0-9]\+\).*/\1/p' <<<"$kver")
+	echo "# building for $kver"
+	if ! make -s -C "$top" KVER="$kver" module >"$runs/build-$kver.log" 2>&1; then
+		sed 's/^/# /' "$runs/build-$kver.log"
+		for t in "${tests[@]}"; do
+			echo "not ok $n $series:$(basename "$t" .sh) # build failed"
+			failn=$((failn + 1)) n=$((n + 1))
+		done
+		continue
+	fi
+	todo=("${tests[@]}")
+	boot=0
+	while [ ${#todo[@]} -gt 0 ]; do
+		boot=$((boot + 1))
+		out=$runs/$kver-$boot
+		mkdir -p "$out"
+		echo "# booting $kver (guest $boot, ${#todo[@]} tests) -> $out"
+		"$top/scripts/qemu-run.sh" -k "$kver" -o "$out" -t $((600 + 300 * ${#todo[@]})) -- \
+			"$top/selftests/guest-runner.sh" "$n" "$series" "${todo[@]}" 2>"$out/harness.err" |
+			grep -v '^guest-init:'
+		qrc=${PIPESTATUS[0]}
+		done_n=0
+		if [ -f "$out/results" ]; then
+			while read -r line; do
+				case $line in
+				"ok "*"# SKIP"*) skipn=$((skipn + 1)) ;;
+				"ok "*) pass=$((pass + 1)) ;;
+				*) failn=$((failn + 1)) ;;
+				esac
+				done_n=$((done_n + 1))
+			done <"$out/results"
+		fi
+		n=$((n + done_n))
+		todo=("${todo[@]:$done_n}")
+		if [ "$qrc" != 0 ] && [ -s "$out/harness.err" ]; then
+			sed 's/^/# /' "$out/harness.err"
+		fi
+		if [ ${#todo[@]} -gt 0 ]; then
+			# the guest died in the middle of todo[0]
+			echo "not ok $n $series:$(basename "${todo[0]}" .sh) # guest died (qemu-run exit $qrc), see $out/console.log"
+			failn=$((failn + 1)) n=$((n + 1))
+			todo=("${todo[@]:1}")
+		elif [ "$qrc" = 124 ]; then
+			# every test ended, but the console shows a kernel problem
+			echo "not ok $n $series:kernel-console # warning/BUG on the console, see $out/console.log"
+			failn=$((failn + 1)) n=$((n + 1))
+		fi
+	done
+done
+
+echo "# results: $runs"
+echo "$pass passed, $failn failed, $skipn skipped"
+[ "$failn" = 0 ]

@@ -1,0 +1,6 @@
+# timeout: 300
+# TCP between two namespaces, one NIC each: 16 MiB arrive intact (SHA-256).
+vmx_load ours
+vmx_setup
+tcp_sha $((16 << 20))
+vmx_unload
