@@ -76,19 +76,45 @@ int main(int argc, char **argv)
 
 	while ((opt = getopt(argc, argv, "sca:p:n:m:b:PB:x:T:w:g:")) != -1) {
 		switch (opt) {
-		case 's': server = 1; break;
-		case 'c': server = 0; break;
-		case 'a': addr = optarg; break;
-		case 'p': sa.sin_port = htons(atoi(optarg)); break;
-		case 'n': count = atol(optarg); break;
-		case 'm': size = atol(optarg); break;
-		case 'b': busy_us = atol(optarg); break;
-		case 'P': prefer = 1; break;
-		case 'B': budget = atol(optarg); break;
-		case 'x': stop_busy = atoi(optarg); break;
-		case 'T': idle_s = atol(optarg); break;
-		case 'w': wait_ms = atol(optarg); break;
-		case 'g': gap_us = atol(optarg); break;
+		case 's':
+			server = 1;
+			break;
+		case 'c':
+			server = 0;
+			break;
+		case 'a':
+			addr = optarg;
+			break;
+		case 'p':
+			sa.sin_port = htons(atoi(optarg));
+			break;
+		case 'n':
+			count = atol(optarg);
+			break;
+		case 'm':
+			size = atol(optarg);
+			break;
+		case 'b':
+			busy_us = atol(optarg);
+			break;
+		case 'P':
+			prefer = 1;
+			break;
+		case 'B':
+			budget = atol(optarg);
+			break;
+		case 'x':
+			stop_busy = atoi(optarg);
+			break;
+		case 'T':
+			idle_s = atol(optarg);
+			break;
+		case 'w':
+			wait_ms = atol(optarg);
+			break;
+		case 'g':
+			gap_us = atol(optarg);
+			break;
 		default:
 			fprintf(stderr, "usage: see the comment at the top of udp_rr.c\n");
 			return 2;

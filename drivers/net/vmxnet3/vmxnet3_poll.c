@@ -38,9 +38,15 @@ static const char * const vmxnet3_poll_mode_names[VMXNET3_POLL_NR_MODES] = {
 	[VMXNET3_POLL_KTHREAD]	= "kthread",
 };
 
-#define VMXNET3_POLL_STAT_NAME(id, name)	[VMXNET3_POLL_STAT_##id] = name,
 const char * const vmxnet3_poll_stat_names[VMXNET3_POLL_NR_STATS] = {
-	VMXNET3_POLL_STATS(VMXNET3_POLL_STAT_NAME)
+	[VMXNET3_POLL_STAT_POLLS]		= "polls",
+	[VMXNET3_POLL_STAT_EMPTY_POLLS]		= "empty_polls",
+	[VMXNET3_POLL_STAT_POLLED_PKTS]		= "polled_pkts",
+	[VMXNET3_POLL_STAT_IRQS]		= "irqs",
+	[VMXNET3_POLL_STAT_IRQ_REARMS]		= "irq_rearms",
+	[VMXNET3_POLL_STAT_KTHREAD_SLEEPS]	= "kthread_sleeps",
+	[VMXNET3_POLL_STAT_MODE_SWITCHES]	= "mode_switches",
+	[VMXNET3_POLL_STAT_BUSY_TIMEOUTS]	= "busy_timeouts",
 };
 
 const char *vmxnet3_poll_mode_name(int mode)

@@ -51,8 +51,9 @@ void vmxnet3_poll_get_strings(struct net_device *netdev, u32 sset, u8 **buf)
 						vmxnet3_poll_stat_names[i]);
 		break;
 	case ETH_SS_PRIV_FLAGS:
-		for (i = 0; i < VMXNET3_POLL_NR_PFLAGS; i++)
-			ethtool_sprintf(buf, "%s", vmxnet3_poll_pflag_names[i]);
+		memcpy(*buf, vmxnet3_poll_pflag_names,
+		       sizeof(vmxnet3_poll_pflag_names));
+		*buf += sizeof(vmxnet3_poll_pflag_names);
 		break;
 	}
 }

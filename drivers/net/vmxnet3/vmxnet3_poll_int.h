@@ -29,20 +29,16 @@ enum vmxnet3_poll_tstate {
 	VMXNET3_POLL_T_SLEEPING,	/* idle: interrupt armed, waits for it */
 };
 
-/* per-queue counters: index and the name used in ethtool -S (rxq<N>_<name>) */
-#define VMXNET3_POLL_STATS(X)				\
-	X(POLLS,		"polls")		\
-	X(EMPTY_POLLS,		"empty_polls")		\
-	X(POLLED_PKTS,		"polled_pkts")		\
-	X(IRQS,			"irqs")			\
-	X(IRQ_REARMS,		"irq_rearms")		\
-	X(KTHREAD_SLEEPS,	"kthread_sleeps")	\
-	X(MODE_SWITCHES,	"mode_switches")	\
-	X(BUSY_TIMEOUTS,	"busy_timeouts")
-
-#define VMXNET3_POLL_STAT_ENUM(id, name)	VMXNET3_POLL_STAT_##id,
+/* per-queue counters, shown by ethtool -S as rxq<N>_<name> */
 enum vmxnet3_poll_stat {
-	VMXNET3_POLL_STATS(VMXNET3_POLL_STAT_ENUM)
+	VMXNET3_POLL_STAT_POLLS,		/* NAPI passes, any context */
+	VMXNET3_POLL_STAT_EMPTY_POLLS,		/* passes that found nothing */
+	VMXNET3_POLL_STAT_POLLED_PKTS,		/* rx by busy polling or the thread */
+	VMXNET3_POLL_STAT_IRQS,			/* rx/tx interrupts of the queue */
+	VMXNET3_POLL_STAT_IRQ_REARMS,		/* interrupt unmask writes */
+	VMXNET3_POLL_STAT_KTHREAD_SLEEPS,	/* adaptive poller went to sleep */
+	VMXNET3_POLL_STAT_MODE_SWITCHES,
+	VMXNET3_POLL_STAT_BUSY_TIMEOUTS,	/* busy_timeout_us re-armed it */
 	VMXNET3_POLL_NR_STATS
 };
 

@@ -107,18 +107,35 @@ static ssize_t knob_store(struct kobject *kobj, struct kobj_attribute *attr,
 	return err ? err : count;
 }
 
-#define VMXNET3_POLL_KNOB(_name, _set)					\
-static struct vmxnet3_poll_knob knob_##_name = {			\
-	.attr	= __ATTR(_name, 0644, knob_show, knob_store),		\
-	.offset	= offsetof(struct vmxnet3_poll_queue, _name),		\
-	.set	= _set,							\
-}
+static struct vmxnet3_poll_knob knob_cpu = {
+	.attr	= __ATTR(cpu, 0644, knob_show, knob_store),
+	.offset	= offsetof(struct vmxnet3_poll_queue, cpu),
+	.set	= vmxnet3_poll_set_cpu,
+};
 
-VMXNET3_POLL_KNOB(cpu, vmxnet3_poll_set_cpu);
-VMXNET3_POLL_KNOB(rt_priority, vmxnet3_poll_set_rt_priority);
-VMXNET3_POLL_KNOB(budget, vmxnet3_poll_set_budget);
-VMXNET3_POLL_KNOB(idle_usecs, vmxnet3_poll_set_idle_usecs);
-VMXNET3_POLL_KNOB(busy_timeout_us, vmxnet3_poll_set_busy_timeout);
+static struct vmxnet3_poll_knob knob_rt_priority = {
+	.attr	= __ATTR(rt_priority, 0644, knob_show, knob_store),
+	.offset	= offsetof(struct vmxnet3_poll_queue, rt_priority),
+	.set	= vmxnet3_poll_set_rt_priority,
+};
+
+static struct vmxnet3_poll_knob knob_budget = {
+	.attr	= __ATTR(budget, 0644, knob_show, knob_store),
+	.offset	= offsetof(struct vmxnet3_poll_queue, budget),
+	.set	= vmxnet3_poll_set_budget,
+};
+
+static struct vmxnet3_poll_knob knob_idle_usecs = {
+	.attr	= __ATTR(idle_usecs, 0644, knob_show, knob_store),
+	.offset	= offsetof(struct vmxnet3_poll_queue, idle_usecs),
+	.set	= vmxnet3_poll_set_idle_usecs,
+};
+
+static struct vmxnet3_poll_knob knob_busy_timeout_us = {
+	.attr	= __ATTR(busy_timeout_us, 0644, knob_show, knob_store),
+	.offset	= offsetof(struct vmxnet3_poll_queue, busy_timeout_us),
+	.set	= vmxnet3_poll_set_busy_timeout,
+};
 
 static struct kobj_attribute attr_mode = __ATTR_RW(mode);
 static struct kobj_attribute attr_napi_id = __ATTR_RO(napi_id);

@@ -1,0 +1,91 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# style.sh [KVER...]: the style lane.
+#   - checkpatch.pl --strict --no-tree -f on the project's own C files, and
+#     on the hook patches (only their added lines are judged);
+#   - a W=1 build per kernel: no compiler warning at all;
+#   - sparse (C=2) per kernel: no warning in the project's own files.
+# checkpatch.pl comes from the newest Debian linux-source tarball (or KSRC)
+# and is cached in build/tools; nothing of it is committed.
+# Prints KTAP; exit 1 if a check fails.
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+kernels=("$@")
+[ ${#kernels[@]} -gt 0 ] || mapfile -t kernels < <("$top/scripts/kernels.sh")
+
+tools=$top/build/tools
+src=${KSRC:-$(ls /usr/src/linux-source-*.tar.* 2>/dev/null | sort -V | tail -n 1)}
+[ -n "$src" ] || { echo "style.sh: no kernel source (apt-get install linux-source-6.12)" >&2; exit 2; }
+if [ ! -x "$tools/scripts/checkpatch.pl" ] || [ "$(cat "$tools/.src" 2>/dev/null)" != "$src" ]; then
+	rm -rf "$tools" && mkdir -p "$tools"
+	if [ -d "$src" ]; then
+		mkdir -p "$tools/scripts"
+		cp "$src"/scripts/{checkpatch.pl,spelling.txt,const_structs.checkpatch} "$tools/scripts/"
+	else
+		root=$(tar -tf "$src" | head -n 1 | cut -d/ -f1)
+		tar -xf "$src" -C "$tools" --strip-components=1 "$root/scripts/checkpatch.pl" \
+			"$root/scripts/spelling.txt" "$root/scripts/const_structs.checkpatch"
+	fi
+	echo "$src" >"$tools/.src"
+fi
+checkpatch=("$tools/scripts/checkpatch.pl" --strict --no-tree --show-types --color=never)
+
+n=0 failed=0
+result() { # result OK|FAIL NAME LOGFILE
+	n=$((n + 1))
+	if [ "$1" = OK ]; then
+		echo "ok $n style:$2"
+	else
+		sed 's/^/# /' "$3"
+		echo "not ok $n style:$2"
+		failed=$((failed + 1))
+	fi
+}
+echo "KTAP version 1"
+echo "1..$((2 + 2 * ${#kernels[@]}))"
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+own=("$top"/drivers/net/vmxnet3/*.[ch] "$top"/selftests/helpers/*.c)
+if "${checkpatch[@]}" --quiet -f "${own[@]}" >"$log" 2>&1; then
+	result OK checkpatch-files "$log"
+else
+	result FAIL checkpatch-files "$log"
+fi
+
+: >"$log"
+ok=OK
+for p in "$top"/patches/*/*.patch; do
+	"${checkpatch[@]}" --quiet --no-signoff "$p" >>"$log" 2>&1 || ok=FAIL
+done
+result $ok checkpatch-patches "$log"
+
+for kver in "${kernels[@]}"; do
+	series=$(sed -n 's/^\([0-9]\+\.[0-9]\+\).*/\1/p' <<<"$kver")
+	build=$top/build/style-$kver
+	# W=1: rebuild everything in a separate staging dir, any warning fails
+	rm -rf "$build"
+	if make -s -C "$top" KVER="$kver" BUILD="$build" W=1 module >"$log" 2>&1 &&
+		! grep -q 'warning:' "$log"; then
+		result OK "w1-$series" "$log"
+	else
+		result FAIL "w1-$series" "$log"
+	fi
+	# sparse over every file; only our files must be clean
+	make -s -C "$top" KVER="$kver" BUILD="$build" C=2 module >"$log" 2>&1
+	rc=$?
+	if [ $rc = 0 ] && ! grep -E '(vmxnet3_poll[a-z_]*\.[ch]):[0-9]+:[0-9]+: (warning|error)' "$log" >/dev/null; then
+		upstream=$(grep -c ': warning:' "$log")
+		echo "# sparse: $upstream warning(s) in upstream vmxnet3 code, none in ours"
+		result OK "sparse-$series" "$log"
+	else
+		grep -E 'vmxnet3_poll' "$log" >"$log.own" || cp "$log" "$log.own"
+		result FAIL "sparse-$series" "$log.own"
+	fi
+	rm -rf "$build"
+done
+
+echo "$((n - failed)) passed, $failed failed"
+[ $failed = 0 ]
