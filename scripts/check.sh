@@ -14,12 +14,14 @@ start=$(date +%s)
 "$top/selftests/run.sh" "$@" | tee "$tmp/tests"
 
 count() { # count FILE WORD: the number before WORD in the file's last totals line
-	grep -E '^[0-9]+ passed, [0-9]+ failed' "$1" | tail -n 1 |
-		sed -n "s/.*\b\([0-9]\+\) $2.*/\1/p"
+	local v
+	v=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$1" | tail -n 1 |
+		sed -n "s/.*\b\([0-9]\+\) $2.*/\1/p")
+	echo "${v:-0}"
 }
 p=$(($(count "$tmp/style" passed) + $(count "$tmp/tests" passed)))
 f=$(($(count "$tmp/style" failed) + $(count "$tmp/tests" failed)))
-s=$(($(count "$tmp/tests" skipped)))
+s=$(count "$tmp/tests" skipped)
 [ -s "$tmp/tests" ] && grep -qE '^[0-9]+ passed' "$tmp/tests" || f=$((f + 1))
 echo "# make check: $(( $(date +%s) - start )) s"
 echo "$p passed, $f failed, $s skipped"

@@ -19,7 +19,7 @@ pkgs=(
 	sparse perl
 	# guests and their tools
 	qemu-system-x86 busybox-static iproute2 iputils-ping ethtool procps
-	sockperf iperf3 python3 python3-matplotlib
+	sockperf iperf3 python3 python3-yaml python3-matplotlib util-linux
 	# packaging
 	dkms
 )

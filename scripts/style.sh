@@ -6,8 +6,7 @@
 #     on the hook patches (only their added lines are judged);
 #   - a W=1 build per kernel: no compiler warning at all;
 #   - sparse (C=2) per kernel: no warning in the project's own files.
-# checkpatch.pl comes from the newest Debian linux-source tarball (or KSRC)
-# and is cached in build/tools; nothing of it is committed.
+# checkpatch.pl comes from the kernel source (scripts/kernel-tools.sh).
 # Prints KTAP; exit 1 if a check fails.
 set -uo pipefail
 
@@ -15,21 +14,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 kernels=("$@")
 [ ${#kernels[@]} -gt 0 ] || mapfile -t kernels < <("$top/scripts/kernels.sh")
 
-tools=$top/build/tools
-src=${KSRC:-$(ls /usr/src/linux-source-*.tar.* 2>/dev/null | sort -V | tail -n 1)}
-[ -n "$src" ] || { echo "style.sh: no kernel source (apt-get install linux-source-6.12)" >&2; exit 2; }
-if [ ! -x "$tools/scripts/checkpatch.pl" ] || [ "$(cat "$tools/.src" 2>/dev/null)" != "$src" ]; then
-	rm -rf "$tools" && mkdir -p "$tools"
-	if [ -d "$src" ]; then
-		mkdir -p "$tools/scripts"
-		cp "$src"/scripts/{checkpatch.pl,spelling.txt,const_structs.checkpatch} "$tools/scripts/"
-	else
-		root=$(tar -tf "$src" | head -n 1 | cut -d/ -f1)
-		tar -xf "$src" -C "$tools" --strip-components=1 "$root/scripts/checkpatch.pl" \
-			"$root/scripts/spelling.txt" "$root/scripts/const_structs.checkpatch"
-	fi
-	echo "$src" >"$tools/.src"
-fi
+tools=$("$top/scripts/kernel-tools.sh") || exit 2
 checkpatch=("$tools/scripts/checkpatch.pl" --strict --no-tree --show-types --color=never)
 
 n=0 failed=0

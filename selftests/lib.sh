@@ -230,3 +230,28 @@ udp_rr_run() {
 	ip netns exec cli udp_rr -c -a "$SRV_IP" -n "$count" "${cargs[@]}" 2>&1
 	wait $spid
 }
+
+# sockperf_pp SECS [server args] -- [client args]: sockperf UDP ping-pong
+# srv <- cli for SECS seconds; sets SP_TXN (round trips of the whole run,
+# warm-up included, to match interrupt counts taken around it), SP_P50 and
+# SP_P99 (round-trip us); the client output is in /tmp/sockperf.cli.
+sockperf_pp() {
+	local secs=$1 sargs=() cargs=()
+	shift
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do sargs+=("$1"); shift; done
+	[ "${1:-}" = -- ] && shift
+	cargs=("$@")
+	ip netns exec srv sockperf sr -i "$SRV_IP" "${sargs[@]}" >/tmp/sockperf.srv 2>&1 &
+	local spid=$!
+	sleep 0.5
+	ip netns exec cli sockperf pp -i "$SRV_IP" -m 64 -t "$secs" --full-rtt "${cargs[@]}" \
+		>/tmp/sockperf.cli 2>&1
+	local rc=$?
+	kill $spid 2>/dev/null
+	wait $spid 2>/dev/null
+	[ $rc = 0 ] || fail "sockperf client failed: $(tail -n 3 /tmp/sockperf.cli)"
+	SP_TXN=$(sed -n 's/.*\[Total Run\].*ReceivedMessages=\([0-9]*\).*/\1/p' /tmp/sockperf.cli)
+	SP_P50=$(awk '/percentile 50.000 =/ { print $NF }' /tmp/sockperf.cli)
+	SP_P99=$(awk '/percentile 99.000 =/ { print $NF }' /tmp/sockperf.cli)
+	[ -n "$SP_TXN" ] && [ "$SP_TXN" -gt 0 ] || fail "sockperf: no transactions: $(tail -n 3 /tmp/sockperf.cli)"
+}

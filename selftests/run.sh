@@ -31,6 +31,7 @@ done
 [ ${#tests[@]} -gt 0 ] || { echo "run.sh: no test matches TESTS='${TESTS:-}'" >&2; exit 2; }
 
 make -s -C "$top/selftests/helpers" O="$top/build/selftests" || exit 1
+"$top/scripts/kernel-tools.sh" >/dev/null || exit 1
 
 runs=$top/build/check/$(date +%Y%m%d-%H%M%S)
 mkdir -p "$runs"
