@@ -21,6 +21,21 @@ VMX_KVER=${VMX_KVER:-$(uname -r)}
 VMX_KO=${VMX_KO:-$VMX_TOP/build/$VMX_KVER/vmxnet3.ko}
 PATH=$VMX_BIN:$PATH
 
+# a test that fails leaves no helper running behind it
+kill_tree() {
+	local p
+	for p in $(pgrep -P "$1"); do
+		kill_tree "$p"
+		kill "$p" 2>/dev/null
+	done
+}
+_vmx_exit() {
+	local rc=$?
+	kill_tree $$
+	return $rc
+}
+trap _vmx_exit EXIT
+
 log() { echo "# $*"; }
 fail() {
 	echo "# FAIL: $*"

@@ -1,0 +1,61 @@
+# timeout: 300
+# kthread mode starts one thread per queue, named vmx-<if>-<queue>, with the
+# requested CPU affinity and scheduling class; it is gone after switching
+# back, after ifdown (and back after ifup), and after rmmod.
+threads() { ps -eo comm= | grep -c '^vmx-' ; }
+vmx_load ours
+vmx_setup
+nq=$(ip netns exec srv sh -c "ls -d /sys/class/net/$SRV_IF/vmxnet3_poll/rx-*" | wc -l)
+ip netns exec srv ethtool --set-priv-flags "$SRV_IF" kthread-poll on || fail "kthread-poll on"
+ip netns exec srv ethtool --show-priv-flags "$SRV_IF" | grep -q 'kthread-poll: on' || fail "flag reads off"
+assert_eq "threads" "$(threads)" "$nq"
+for q in $(seq 0 $((nq - 1))); do
+	pid=$(pq srv "$SRV_IF" "$q" pid)
+	[ "$pid" -gt 0 ] || fail "rx-$q pid is $pid"
+	assert_eq "rx-$q thread name" "$(cat /proc/$pid/comm)" "vmx-$SRV_IF-$q"
+done
+
+# pinning and class, applied to the running thread
+pid=$(pq srv "$SRV_IF" 0 pid)
+pq srv "$SRV_IF" 0 cpu 1
+assert_eq "affinity, cpu=1" "$(taskset -pc "$pid" | awk '{ print $NF }')" 1
+pq srv "$SRV_IF" 0 cpu 0
+assert_eq "affinity, cpu=0" "$(taskset -pc "$pid" | awk '{ print $NF }')" 0
+pq srv "$SRV_IF" 0 rt_priority 10
+assert_eq "policy, rt_priority=10" "$(chrt -p "$pid" | sed -n 's/.*policy: *//p' | head -n 1)" SCHED_FIFO
+assert_eq "priority" "$(chrt -p "$pid" | sed -n 's/.*priority: *//p')" 10
+pq srv "$SRV_IF" 0 rt_priority 0
+assert_eq "policy, rt_priority=0" "$(chrt -p "$pid" | sed -n 's/.*policy: *//p' | head -n 1)" SCHED_OTHER
+ip netns exec cli ping -q -c 5 -i 0.2 "$SRV_IP" >/dev/null || fail "no traffic with pollers"
+
+# cpu=-1 follows the IRQ's affinity at thread start (the move to the new
+# CPU happens on the IRQ's next interrupt: traffic in irq mode first)
+pq srv "$SRV_IF" 0 mode irq
+irq=$(awk -v n="$SRV_IF-rxtx-0" '$NF == n { sub(":", "", $1); print $1 }' /proc/interrupts)
+echo 1 >"/proc/irq/$irq/smp_affinity_list" || fail "cannot pin irq $irq"
+ip netns exec cli ping -q -c 3 -i 0.2 "$SRV_IP" >/dev/null || fail "no traffic"
+log "irq $irq effective affinity: $(cat /proc/irq/$irq/effective_affinity_list)"
+pq srv "$SRV_IF" 0 cpu -1
+pq srv "$SRV_IF" 0 mode kthread
+assert_eq "rx-0 affinity, cpu=-1, irq on cpu 1" "$(taskset -pc "$(pq srv "$SRV_IF" 0 pid)" | awk '{ print $NF }')" 1
+echo 0-1 >"/proc/irq/$irq/smp_affinity_list"
+
+# gone after switching back
+ip netns exec srv ethtool --set-priv-flags "$SRV_IF" kthread-poll off || fail "kthread-poll off"
+assert_eq "threads after kthread-poll off" "$(threads)" 0
+assert_eq "rx-0 pid" "$(pq srv "$SRV_IF" 0 pid)" 0
+
+# ifdown / ifup
+pq srv "$SRV_IF" 0 mode kthread
+assert_eq "threads" "$(threads)" 1
+ip -n srv link set "$SRV_IF" down
+assert_eq "threads after ifdown" "$(threads)" 0
+assert_eq "mode kept while down" "$(pq srv "$SRV_IF" 0 mode)" kthread
+ip -n srv link set "$SRV_IF" up
+wait_carrier srv "$SRV_IF"
+assert_eq "threads after ifup" "$(threads)" 1
+wait_ping
+
+# rmmod
+vmx_unload
+assert_eq "threads after rmmod" "$(threads)" 0
