@@ -56,8 +56,8 @@ check:
 
 demo:
 	@$(TOP)/scripts/deps.sh
-	@$(TOP)/scripts/bench.sh --demo $(firstword $(filter-out $(firstword $(KERNELS)),$(KERNELS)) $(KERNELS))
+	@$(TOP)/scripts/bench.sh --demo $(if $(filter command line,$(origin KVER)),-k $(KVER))
 
 bench:
 	@$(TOP)/scripts/deps.sh
-	@$(TOP)/scripts/bench.sh $(BENCH_ARGS)
+	@$(TOP)/scripts/bench.sh $(if $(filter command line,$(origin KVER)),-k $(KVER)) $(BENCH_ARGS)

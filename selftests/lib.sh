@@ -178,8 +178,8 @@ nic_irqs() {
 		END { print s + 0 }' /proc/interrupts
 }
 
-# stat NS IF NAME: one ethtool -S counter
-stat() {
+# ethstat NS IF NAME: one ethtool -S counter
+ethstat() {
 	ip netns exec "$1" ethtool -S "$2" | awk -v n="$3:" '$1 == n { print $2; f = 1 } END { if (!f) print "missing" }'
 }
 

@@ -60,7 +60,7 @@ for kver in "${kernels[@]}"; do
 		echo "# booting $kver (guest $boot, ${#todo[@]} tests) -> $out"
 		"$top/scripts/qemu-run.sh" -k "$kver" -o "$out" -t $((600 + 300 * ${#todo[@]})) -- \
 			"$top/selftests/guest-runner.sh" "$n" "$series" "${todo[@]}" 2>"$out/harness.err" |
-			grep -v '^guest-init:'
+			grep --line-buffered -v '^guest-init:'
 		qrc=${PIPESTATUS[0]}
 		done_n=0
 		if [ -f "$out/results" ]; then

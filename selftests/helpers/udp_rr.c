@@ -116,7 +116,7 @@ int main(int argc, char **argv)
 			gap_us = atol(optarg);
 			break;
 		default:
-			fprintf(stderr, "usage: see the comment at the top of udp_rr.c\n");
+			fprintf(stderr, "udp_rr: bad option (usage: -s or -c, -a ADDR, ...)\n");
 			return 2;
 		}
 	}

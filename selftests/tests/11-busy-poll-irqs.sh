@@ -27,11 +27,11 @@ assert_ge "ours irq-mode irqs/txn" "$PER" 1.5
 
 pq srv "$SRV_IF" 0 mode busy-poll
 assert_eq "rx-0 mode" "$(pq srv "$SRV_IF" 0 mode)" busy-poll
-p0=$(stat srv "$SRV_IF" rxq0_polled_pkts)
+p0=$(ethstat srv "$SRV_IF" rxq0_polled_pkts)
 measure "ours busy-poll mode, busy polling server"
 assert_ge "transactions" "$SP_TXN" 3000
 assert_le "ours busy-poll irqs/txn" "$PER" 0.1
-p1=$(stat srv "$SRV_IF" rxq0_polled_pkts)
+p1=$(ethstat srv "$SRV_IF" rxq0_polled_pkts)
 # busy-poll loops (not interrupts) received nearly all requests
 assert_ge "share received by busy polling" "$(div $((p1 - p0)) "$SP_TXN")" 0.9
 vmx_unload

@@ -7,12 +7,12 @@ vmx_load ours
 vmx_setup
 xps_queue0 srv "$SRV_IF"
 pq srv "$SRV_IF" 0 mode busy-poll
-t0=$(stat srv "$SRV_IF" rxq0_busy_timeouts)
+t0=$(ethstat srv "$SRV_IF" rxq0_busy_timeouts)
 res=$(udp_rr_run 600 -b 100000 -x 200 -- -g 2000 -w 1000)
 log "$res"
 grep -q 'transactions=600 lost=0' <<<"$res" || fail "requests lost or late: $res"
 grep -q 'received=600' /tmp/udp_rr.srv || fail "server: $(cat /tmp/udp_rr.srv)"
-t1=$(stat srv "$SRV_IF" rxq0_busy_timeouts)
+t1=$(ethstat srv "$SRV_IF" rxq0_busy_timeouts)
 assert_ge "busy_timeouts" $((t1 - t0)) 1
 # and the queue still works interrupt-driven afterwards
 res=$(udp_rr_run 50 -- -g 1000) || fail "after busy polling: $res"

@@ -11,19 +11,19 @@ pq srv "$SRV_IF" 0 mode kthread
 pid=$(pq srv "$SRV_IF" 0 pid)
 log "idle_usecs $(pq srv "$SRV_IF" 0 idle_usecs), thread $pid"
 udp_rr_run 200 >/dev/null || fail "warm-up failed"
-k0=$(stat srv "$SRV_IF" rxq0_kthread_sleeps)
+k0=$(ethstat srv "$SRV_IF" rxq0_kthread_sleeps)
 sleep 2
-k1=$(stat srv "$SRV_IF" rxq0_kthread_sleeps)
+k1=$(ethstat srv "$SRV_IF" rxq0_kthread_sleeps)
 assert_ge "kthread_sleeps after 2 s idle" "$k1" 1
 c0=$(cputicks "$pid")
 sleep 2
 c1=$(cputicks "$pid")
 hz=$(getconf CLK_TCK)
 assert_le "thread CPU share over 2 s idle" "$(div $((c1 - c0)) $((2 * hz)))" 0.05
-w0=$(stat srv "$SRV_IF" rxq0_irqs) p0=$(stat srv "$SRV_IF" rxq0_polled_pkts)
+w0=$(ethstat srv "$SRV_IF" rxq0_irqs) p0=$(ethstat srv "$SRV_IF" rxq0_polled_pkts)
 res=$(udp_rr_run 300 -- -g 20000) || fail "traffic after sleeping: $res"
 log "$res"
-w1=$(stat srv "$SRV_IF" rxq0_irqs) p1=$(stat srv "$SRV_IF" rxq0_polled_pkts) k2=$(stat srv "$SRV_IF" rxq0_kthread_sleeps)
+w1=$(ethstat srv "$SRV_IF" rxq0_irqs) p1=$(ethstat srv "$SRV_IF" rxq0_polled_pkts) k2=$(ethstat srv "$SRV_IF" rxq0_kthread_sleeps)
 log "interrupts (wake-ups) $((w1 - w0)), polled $((p1 - p0)), sleeps $((k2 - k1))"
 assert_ge "wake-ups by interrupt" $((w1 - w0)) 1
 assert_ge "packets polled by the thread" $((p1 - p0)) 300

@@ -32,7 +32,7 @@ after() { # after STEP: the queues poll again and traffic flows
 }
 s() { ip netns exec srv "$@" || fail "$*"; }
 
-p0=$(stat srv "$SRV_IF" rxq0_polls)
+p0=$(ethstat srv "$SRV_IF" rxq0_polls)
 s ip link set "$SRV_IF" down
 s ip link set "$SRV_IF" up
 after "link down/up"
@@ -63,7 +63,7 @@ else
 	[ $rc = 4 ] || fail "xdp_pass: $(cat /tmp/xdp.out)"
 	log "no native XDP in this vmxnet3 ($(uname -r)): step skipped"
 fi
-p1=$(stat srv "$SRV_IF" rxq0_polls)
+p1=$(ethstat srv "$SRV_IF" rxq0_polls)
 assert_ge "rx-0 polls during the steps" $((p1 - p0)) 1000
 
 touch /tmp/reconf.done
