@@ -65,6 +65,8 @@ rc=${PIPESTATUS[0]}
 set -e
 [ -s "$out/samples.jsonl" ] || { echo "bench: no results (qemu-run exit $rc), see $out" >&2; exit 1; }
 echo
-python3 "$top/scripts/bench-report.py" "$out"
+py=/usr/bin/python3
+[ -x "$py" ] || py=python3
+"$py" "$top/scripts/bench-report.py" "$out"
 echo "results: $out"
 [ "$rc" = 0 ] || { echo "bench: the guest run ended with status $rc (see $out/console.log)" >&2; exit "$rc"; }

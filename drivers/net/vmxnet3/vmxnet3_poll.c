@@ -8,10 +8,11 @@
  *            honoured: the interrupt is unmasked only when NAPI really
  *            completed, so napi_defer_hard_irqs, gro_flush_timeout and
  *            SO_PREFER_BUSY_POLL work.
- * busy-poll  when a socket busy-poll loop has been polling the queue, the
- *            interrupt stays masked after the loop ends; a per-queue
- *            hrtimer (busy_timeout_us) schedules NAPI, which re-arms it,
- *            unless busy polling resumed first.
+ * busy-poll  when a socket busy-poll loop that found packets ends, the
+ *            interrupt stays masked (the application is expected to poll
+ *            again); a per-queue hrtimer (busy_timeout_us) schedules NAPI,
+ *            which re-arms it, unless busy polling resumed first.  A loop
+ *            that found nothing re-arms at once: its caller goes to sleep.
  * kthread    a kernel thread owns the NAPI context (it holds
  *            NAPI_STATE_SCHED, as a softirq poll or a busy-poll loop
  *            would, so nobody else polls the ring) and polls it with the
@@ -164,6 +165,7 @@ static inline void vmxnet3_poll_write_imr(struct vmxnet3_poll_queue *pq,
 {
 	struct vmxnet3_adapter *adapter = pq->pp->adapter;
 
+	WRITE_ONCE(pq->irq_masked, masked);
 	VMXNET3_WRITE_BAR0_REG(adapter,
 			       VMXNET3_REG_IMR + pq->rq->comp_ring.intr_idx * 8,
 			       masked);
@@ -219,6 +221,10 @@ bool vmxnet3_poll_irq(struct vmxnet3_rx_queue *rq)
 	struct vmxnet3_poll_queue *pq = vmxnet3_pq(rq);
 
 	vmxnet3_poll_stat_add(pq, VMXNET3_POLL_STAT_IRQS, 1);
+	/* masked by the caller, or by the device in auto mask mode; ordered
+	 * before the caller's napi_schedule() (see vmxnet3_poll_napi_done())
+	 */
+	WRITE_ONCE(pq->irq_masked, true);
 	if (READ_ONCE(pq->mode) != VMXNET3_POLL_KTHREAD)
 		return false;
 	/* The interrupt is masked (by the caller, or by the device in auto
@@ -245,8 +251,10 @@ bool vmxnet3_poll_napi_done(struct vmxnet3_rx_queue *rq, int budget, int done)
 	/* the polling thread keeps NAPI and the interrupt masked */
 	if (thread)
 		return false;
-	if (busy)
+	if (busy) {
 		pq->busy_seen = true;
+		pq->busy_found |= done > 0;
+	}
 	if (done >= budget)
 		return false;
 	/* busy polling, deferred hard irqs, or rescheduled: stay masked */
@@ -254,11 +262,16 @@ bool vmxnet3_poll_napi_done(struct vmxnet3_rx_queue *rq, int budget, int done)
 		return false;
 
 	mode = READ_ONCE(pq->mode);
-	if (mode == VMXNET3_POLL_BUSY && pq->busy_seen) {
-		/* A busy-poll loop just ended: keep the interrupt masked and
-		 * let the timer re-arm it unless busy polling comes back.
+	if (mode == VMXNET3_POLL_BUSY && pq->busy_seen &&
+	    (pq->busy_found || done)) {
+		/* A busy-poll loop just ended with packets: the application
+		 * is likely to poll again soon, so keep the interrupt masked
+		 * and let the timer re-arm it unless busy polling comes back.
+		 * A loop that found nothing ends in a sleeping application,
+		 * which the interrupt must wake: re-arm at once.
 		 */
 		pq->busy_seen = false;
+		pq->busy_found = false;
 		hrtimer_start(&pq->busy_timer,
 			      ns_to_ktime((u64)READ_ONCE(pq->busy_timeout_us) *
 					  NSEC_PER_USEC),
@@ -266,6 +279,7 @@ bool vmxnet3_poll_napi_done(struct vmxnet3_rx_queue *rq, int budget, int done)
 		return false;
 	}
 	pq->busy_seen = false;
+	pq->busy_found = false;
 
 	if (mode == VMXNET3_POLL_KTHREAD &&
 	    READ_ONCE(pq->tstate) == VMXNET3_POLL_T_POLLING) {
@@ -274,6 +288,14 @@ bool vmxnet3_poll_napi_done(struct vmxnet3_rx_queue *rq, int budget, int done)
 		return false;
 	}
 
+	/* Only a masked interrupt needs the unmask write (a VM exit on
+	 * ESXi): the final pass of a busy-poll loop often finds it armed.
+	 * napi_complete_done() ordered this read after giving NAPI up; an
+	 * interrupt masking it from now on also schedules a new pass.
+	 */
+	if (!READ_ONCE(pq->irq_masked))
+		return false;
+	WRITE_ONCE(pq->irq_masked, false);
 	vmxnet3_poll_stat_add(pq, VMXNET3_POLL_STAT_IRQ_REARMS, 1);
 	return true;
 }
@@ -700,7 +722,10 @@ void vmxnet3_poll_start(struct vmxnet3_adapter *adapter)
 		struct vmxnet3_poll_queue *pq = &pp->q[i];
 
 		vmxnet3_poll_link_irq(&pq->rq->napi, vmxnet3_poll_irq_of(pq));
+		/* vmxnet3_activate_dev() just unmasked every interrupt */
+		WRITE_ONCE(pq->irq_masked, false);
 		pq->busy_seen = false;
+		pq->busy_found = false;
 		if (pq->mode != VMXNET3_POLL_KTHREAD ||
 		    rcu_access_pointer(pq->task))
 			continue;

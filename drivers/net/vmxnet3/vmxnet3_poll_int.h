@@ -66,8 +66,10 @@ struct vmxnet3_poll_queue {
 	unsigned int busy_timeout_us;
 
 	/* busy-poll mode */
+	bool irq_masked;		/* the queue's interrupt is masked */
 	struct hrtimer busy_timer;	/* re-arms the interrupt */
-	bool busy_seen;			/* NAPI owner only */
+	bool busy_seen;			/* NAPI owner only: polled by a */
+	bool busy_found;		/* busy-poll loop, which found packets */
 
 	/* kthread mode */
 	struct task_struct __rcu *task;
