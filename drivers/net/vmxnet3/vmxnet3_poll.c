@@ -23,6 +23,7 @@
 
 #include <linux/device.h>
 #include <linux/error-injection.h>
+#include <linux/freezer.h>
 #include <linux/interrupt.h>
 #include <linux/irq.h>
 #include <linux/kthread.h>
@@ -225,12 +226,13 @@ bool vmxnet3_poll_irq(struct vmxnet3_rx_queue *rq)
 	 * before the caller's napi_schedule() (see vmxnet3_poll_napi_done())
 	 */
 	WRITE_ONCE(pq->irq_masked, true);
-	if (READ_ONCE(pq->mode) != VMXNET3_POLL_KTHREAD)
-		return false;
-	/* The interrupt is masked (by the caller, or by the device in auto
-	 * mask mode); the thread polls and re-arms it when it sleeps again.
-	 * Without a thread (starting, stopping) softirq NAPI takes over.
+	/* The thread polls and re-arms the interrupt when it sleeps again.
+	 * Without a thread, or with one not polling (starting, stopping,
+	 * frozen), softirq NAPI takes over.
 	 */
+	if (READ_ONCE(pq->mode) != VMXNET3_POLL_KTHREAD ||
+	    READ_ONCE(pq->tstate) == VMXNET3_POLL_T_NONE)
+		return false;
 	return vmxnet3_poll_wake(pq);
 }
 
@@ -320,7 +322,7 @@ static void vmxnet3_poll_thread_wait(struct vmxnet3_poll_queue *pq,
 				     long timeout)
 {
 	set_current_state(TASK_INTERRUPTIBLE);
-	if (!READ_ONCE(pq->wake) && !kthread_should_stop())
+	if (!READ_ONCE(pq->wake) && !kthread_should_stop() && !freezing(current))
 		schedule_timeout(timeout);
 	__set_current_state(TASK_RUNNING);
 	WRITE_ONCE(pq->wake, false);
@@ -373,8 +375,27 @@ static int vmxnet3_poll_thread(void *data)
 	bool owner = false;
 	u64 last_work = 0;
 	unsigned int idle;
+	int cpu;
 
+	set_freezable();
 	while (!kthread_should_stop()) {
+		if (unlikely(freezing(current))) {
+			/* system suspend: NAPI and the interrupt go back to
+			 * the driver, which suspends the device meanwhile
+			 */
+			WRITE_ONCE(pq->tstate, VMXNET3_POLL_T_NONE);
+			if (owner)
+				vmxnet3_poll_thread_release(pq);
+			owner = false;
+			try_to_freeze();
+			continue;
+		}
+		/* back on its CPU once that is online again */
+		cpu = READ_ONCE(pq->cpu);
+		if (unlikely(cpu >= 0 && cpu != raw_smp_processor_id() &&
+			     cpu_online(cpu)))
+			set_cpus_allowed_ptr(current, cpumask_of(cpu));
+
 		if (!owner) {
 			WRITE_ONCE(pq->tstate, VMXNET3_POLL_T_POLLING);
 			owner = vmxnet3_poll_thread_own(pq);
@@ -516,7 +537,7 @@ static int vmxnet3_poll_switch(struct vmxnet3_poll_queue *pq, int mode)
 	if (mode != VMXNET3_POLL_IRQ && !vmxnet3_poll_msix(pp))
 		return -EOPNOTSUPP;
 
-	if (pp->active && old == VMXNET3_POLL_KTHREAD)
+	if (old == VMXNET3_POLL_KTHREAD)
 		vmxnet3_poll_thread_stop(pq);
 	WRITE_ONCE(pq->mode, mode);
 	if (pp->active) {
@@ -739,6 +760,48 @@ void vmxnet3_poll_start(struct vmxnet3_adapter *adapter)
 	}
 	pp->active = true;
 	mutex_unlock(&pp->lock);
+}
+
+/*
+ * System suspend runs with tasks frozen, pollers included, and a frozen
+ * thread cannot be stopped: it gave NAPI back before freezing, stays, and
+ * polls again after thaw (the resume path's activate finds it running).
+ */
+void vmxnet3_poll_suspend(struct vmxnet3_adapter *adapter)
+{
+	struct vmxnet3_poll *pp = adapter->poll;
+	unsigned int i;
+
+	mutex_lock(&pp->lock);
+	pp->active = false;
+	for (i = 0; i < pp->nr_queues; i++)
+		hrtimer_cancel(&pp->q[i].busy_timer);
+	mutex_unlock(&pp->lock);
+}
+
+/*
+ * vmxnet3_request_irqs() failed requesting MSI-X vector @failed: free the
+ * vectors it requested before, in the order it requests them (its callers
+ * never call vmxnet3_free_irqs() for a failed request).
+ */
+void vmxnet3_poll_unwind_irqs(struct vmxnet3_adapter *adapter, int failed)
+{
+	struct vmxnet3_intr *intr = &adapter->intr;
+	int i, vector = 0;
+
+	if (intr->type != VMXNET3_IT_MSIX)
+		return;
+	if (adapter->share_intr != VMXNET3_INTR_BUDDYSHARE) {
+		for (i = 0; i < adapter->num_tx_queues && vector < failed; i++) {
+			free_irq(intr->msix_entries[vector++].vector,
+				 &adapter->tx_queue[i]);
+			if (adapter->share_intr == VMXNET3_INTR_TXSHARE)
+				break;
+		}
+	}
+	for (i = 0; i < adapter->num_rx_queues && vector < failed; i++)
+		free_irq(intr->msix_entries[vector++].vector,
+			 &adapter->rx_queue[i]);
 }
 
 void vmxnet3_poll_stop(struct vmxnet3_adapter *adapter)

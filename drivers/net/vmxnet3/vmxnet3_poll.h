@@ -22,8 +22,12 @@ void vmxnet3_poll_register(struct vmxnet3_adapter *adapter);
 void vmxnet3_poll_unregister(struct vmxnet3_adapter *adapter);
 /* end of vmxnet3_activate_dev(): start pollers */
 void vmxnet3_poll_start(struct vmxnet3_adapter *adapter);
-/* start of quiesce, suspend and shutdown: stop pollers */
+/* start of quiesce and shutdown: stop pollers */
 void vmxnet3_poll_stop(struct vmxnet3_adapter *adapter);
+/* start of suspend (tasks, pollers included, are frozen) */
+void vmxnet3_poll_suspend(struct vmxnet3_adapter *adapter);
+/* vmxnet3_request_irqs() failed at MSI-X vector @failed: free those before */
+void vmxnet3_poll_unwind_irqs(struct vmxnet3_adapter *adapter, int failed);
 
 /* rx interrupt; true when handled (the poller was woken), false to schedule NAPI */
 bool vmxnet3_poll_irq(struct vmxnet3_rx_queue *rq);
