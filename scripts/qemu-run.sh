@@ -18,9 +18,10 @@
 #   -t SECS     wall-clock limit (default 900)
 #   -a ARGS     extra kernel command line
 #   -q          do not stream the command's output
+#   -P          performance run: no slub_debug/kfence (the benchmark)
 #
 # In the guest: $VMX_TOP is this checkout, $VMX_KO the freshly built module
-# for the kernel, $VMX_OUT the results directory.  Nothing loads vmxnet3 by
+# for the kernel (without debug info), $VMX_OUT the results directory.  Nothing loads vmxnet3 by
 # itself (no udev): the command decides which module to insmod.
 #
 # Exit status: the command's, or 125 when the guest did not finish it
@@ -29,8 +30,8 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-kver= nics=2 cpus=2 mem=1536 out= limit=900 append= quiet=0
-while getopts "k:n:c:m:o:t:a:q" opt; do
+kver= nics=2 cpus=2 mem=1536 out= limit=900 append= quiet=0 debug=1
+while getopts "k:n:c:m:o:t:a:qP" opt; do
 	case $opt in
 	k) kver=$OPTARG ;;
 	n) nics=$OPTARG ;;
@@ -40,6 +41,7 @@ while getopts "k:n:c:m:o:t:a:q" opt; do
 	t) limit=$OPTARG ;;
 	a) append=$OPTARG ;;
 	q) quiet=1 ;;
+	P) debug=0 ;;
 	*) exit 2 ;;
 	esac
 done
@@ -53,7 +55,9 @@ die() {
 
 [ -n "$kver" ] || kver=$("$top/scripts/kernels.sh" | tail -n 1)
 [ -n "$kver" ] || die "no supported kernel installed (apt-get install linux-image-amd64 linux-headers-amd64)"
-[ -f "/boot/vmlinuz-$kver" ] || die "no /boot/vmlinuz-$kver: apt-get install linux-image-$kver"
+# VMX_KERNEL_IMAGE: a kernel that is not in /boot (the debug-kernel lane)
+image=${VMX_KERNEL_IMAGE:-/boot/vmlinuz-$kver}
+[ -f "$image" ] || die "no $image: apt-get install linux-image-$kver"
 command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 missing: apt-get install qemu-system-x86"
 [ -x /bin/busybox ] || die "busybox missing: apt-get install busybox-static"
 
@@ -69,7 +73,7 @@ initrd=$("$top/scripts/mkinitramfs.sh" "$kver")
 # the command, as a script the guest init runs
 {
 	echo "export VMX_TOP=$(printf %q "$top")"
-	echo "export VMX_KO=$(printf %q "$top/build/$kver/vmxnet3.ko")"
+	echo "export VMX_KO=$(printf %q "$top/build/$kver/vmxnet3.stripped.ko")"
 	echo "export VMX_KVER=$(printf %q "$kver")"
 	printf '%q ' "$@"
 	echo
@@ -79,8 +83,10 @@ initrd=$("$top/scripts/mkinitramfs.sh" "$kver")
 # WARN() a panic; the console scan below catches the rest.
 cmdline="console=ttyS0,115200 loglevel=6 panic=-1 oops=panic panic_on_warn=1"
 cmdline+=" softlockup_panic=1 hung_task_panic=1 nmi_watchdog=0 mitigations=off"
+# memory error detection that Debian's stock kernels have built in
+[ "$debug" = 1 ] && cmdline+=" slub_debug=FZPU kfence.sample_interval=100"
 cmdline+=" tsc=reliable no_timer_check net.ifnames=0 biosdevname=0"
-cmdline+=" vmx.top=$top vmx.init=$top/scripts/guest-init.sh $append"
+cmdline+=" vmx.top=$top vmx.init=$top/scripts/guest-init.sh $append ${VMX_APPEND:-}"
 
 netargs=()
 for ((i = 0; i < nics; i++)); do
@@ -99,7 +105,7 @@ set +e
 timeout --foreground -k 10 "$limit" qemu-system-x86_64 \
 	-nodefaults -no-user-config -nographic -no-reboot \
 	-machine pc -accel tcg,thread=multi -cpu max -smp "$cpus" -m "$mem" \
-	-kernel "/boot/vmlinuz-$kver" -initrd "$initrd" -append "$cmdline" \
+	-kernel "$image" -initrd "$initrd" -append "$cmdline" \
 	-serial "file:$out/console.log" -monitor none \
 	-device virtio-rng-pci \
 	-fsdev local,id=root,path=/,security_model=none,readonly=on,multidevs=remap \

@@ -18,7 +18,7 @@ KSFT_SKIP=4
 VMX_TOP=${VMX_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 VMX_BIN=${VMX_BIN:-$VMX_TOP/build/selftests}
 VMX_KVER=${VMX_KVER:-$(uname -r)}
-VMX_KO=${VMX_KO:-$VMX_TOP/build/$VMX_KVER/vmxnet3.ko}
+VMX_KO=${VMX_KO:-$VMX_TOP/build/$VMX_KVER/vmxnet3.stripped.ko}
 PATH=$VMX_BIN:$PATH
 
 # a test that fails leaves no helper running behind it
@@ -102,13 +102,20 @@ vmx_unload() {
 }
 
 # vmx_load ours|stock [module parameters...]: fresh load, both NICs bound
+# (VMX_KEEP_NS=1: rmmod without deleting the namespaces)
 vmx_load() {
 	local which=$1 i
 	shift
-	vmx_unload
+	if [ "${VMX_KEEP_NS:-0}" = 1 ]; then
+		[ -d /sys/module/vmxnet3 ] && { rmmod vmxnet3 || fail "rmmod vmxnet3 failed"; }
+	else
+		vmx_unload
+	fi
 	udevadm settle 2>/dev/null
+	# load from tmpfs: repeated loads stay off the 9p share
+	[ -f /tmp/vmxnet3.ko ] || cp "$VMX_KO" /tmp/vmxnet3.ko || fail "no $VMX_KO"
 	case $which in
-	ours) insmod "$VMX_KO" "$@" || fail "insmod $VMX_KO $* failed" ;;
+	ours) insmod /tmp/vmxnet3.ko "$@" || fail "insmod $VMX_KO $* failed" ;;
 	stock) modprobe vmxnet3 "$@" || fail "modprobe vmxnet3 (stock) failed" ;;
 	*) fail "vmx_load: ours or stock" ;;
 	esac
@@ -146,7 +153,9 @@ vmx_setup() { # vmx_setup: srv and cli namespaces, one NIC each, addresses, up
 	local srv cli
 	srv=$(if_of_mac $SRV_MAC) || fail "no NIC with $SRV_MAC"
 	cli=$(if_of_mac $CLI_MAC) || fail "no NIC with $CLI_MAC"
-	ip netns add srv && ip netns add cli || fail "ip netns add"
+	# kept when they exist: a cycle of rmmod/insmod need not rebuild them
+	[ -e /run/netns/srv ] || ip netns add srv || fail "ip netns add srv"
+	[ -e /run/netns/cli ] || ip netns add cli || fail "ip netns add cli"
 	ip link set "$srv" netns srv && ip link set "$cli" netns cli || fail "ip link set netns"
 	SRV_IF=$srv CLI_IF=$cli
 	ip -n srv addr add "$SRV_IP/24" dev "$srv"
@@ -269,4 +278,38 @@ sockperf_pp() {
 	SP_P50=$(awk '/percentile 50.000 =/ { print $NF }' /tmp/sockperf.cli)
 	SP_P99=$(awk '/percentile 99.000 =/ { print $NF }' /tmp/sockperf.cli)
 	[ -n "$SP_TXN" ] && [ "$SP_TXN" -gt 0 ] || fail "sockperf: no transactions: $(tail -n 3 /tmp/sockperf.cli)"
+}
+
+# ---- debug kernels (make check-debug) ----
+
+# vmx_range: "START END" of the loaded vmxnet3 module's core, as 16-digit hex
+vmx_range() {
+	local size addr
+	read -r size addr < <(awk '$1 == "vmxnet3" { print $2, $6 }' /proc/modules)
+	[ -n "$addr" ] && [ "$((addr))" != 0 ] || fail "no address for vmxnet3 in /proc/modules"
+	printf '%016x %016x\n' "$((addr))" "$((addr + size))"
+}
+
+# kmemleak_vmx START END: scan twice (kmemleak reports an object once it
+# stayed unreferenced over two scans) and print the number of leaked objects
+# whose allocation trace names vmxnet3 or points into [START, END) (after
+# rmmod the module's addresses have no symbols left).
+kmemleak_vmx() {
+	local km=/sys/kernel/debug/kmemleak i
+	for i in 1 2; do
+		echo scan >$km
+		sleep 5
+	done
+	awk -v lo="$1" -v hi="$2" '
+		/^unreferenced object/ { n++ }
+		n && !(n in hit) {
+			if ($0 ~ /vmxnet3/) hit[n] = 1
+			s = $0
+			while (match(s, /0xffffffff[0-9a-f]+/)) {
+				a = substr(s, RSTART + 2, RLENGTH - 2)
+				if (length(a) == 16 && a >= lo && a < hi) hit[n] = 1
+				s = substr(s, RSTART + RLENGTH)
+			}
+		}
+		END { print length(hit) }' $km
 }

@@ -33,6 +33,9 @@ done
 make -s -C "$top/selftests/helpers" O="$top/build/selftests" || exit 1
 "$top/scripts/kernel-tools.sh" >/dev/null || exit 1
 
+# VMX_TIMEOUT_SCALE=N: N times each test's time limit (slow debug kernels)
+scale=${VMX_TIMEOUT_SCALE:-1}
+[[ $scale =~ ^[1-9][0-9]?$ ]] || { echo "run.sh: VMX_TIMEOUT_SCALE must be 1..99" >&2; exit 2; }
 runs=$top/build/check/$(date +%Y%m%d-%H%M%S)
 mkdir -p "$runs"
 total=$((${#tests[@]} * ${#kernels[@]}))
@@ -51,6 +54,12 @@ for kver in "${kernels[@]}"; do
 		done
 		continue
 	fi
+	# test kernel modules (selftests/kmod), built per kernel
+	kb=$top/build/selftests/kmod-$kver
+	mkdir -p "$kb" && cp "$top"/selftests/kmod/* "$kb/"
+	if ! make -s -C "/lib/modules/$kver/build" M="$kb" modules >"$runs/kmod-$kver.log" 2>&1; then
+		sed 's/^/# /' "$runs/kmod-$kver.log"
+	fi
 	todo=("${tests[@]}")
 	boot=0
 	while [ ${#todo[@]} -gt 0 ]; do
@@ -58,7 +67,12 @@ for kver in "${kernels[@]}"; do
 		out=$runs/$kver-$boot
 		mkdir -p "$out"
 		echo "# booting $kver (guest $boot, ${#todo[@]} tests) -> $out"
-		"$top/scripts/qemu-run.sh" -k "$kver" -o "$out" -t $((600 + 300 * ${#todo[@]})) -- \
+		limit=600
+		for t in "${todo[@]}"; do
+			tl=$(sed -n 's/^# timeout: *\([0-9]\+\).*/\1/p' "$t" | head -n 1)
+			limit=$((limit + ${tl:-300} * scale))
+		done
+		"$top/scripts/qemu-run.sh" -k "$kver" -o "$out" -t "$limit" -a "vmx.tscale=$scale" -- \
 			"$top/selftests/guest-runner.sh" "$n" "$series" "${todo[@]}" 2>"$out/harness.err" |
 			grep --line-buffered -v '^guest-init:'
 		qrc=${PIPESTATUS[0]}
