@@ -63,46 +63,53 @@ mode_setup() {
 
 # ---- counters around one workload ----
 
-snap() { # snap: "srv_irqs cli_irqs rearms polls ctxt busy_jiffies"
+snap() { # snap: "srv_irqs cli_irqs rearms polls"
 	local rearms=0 polls=0
 	if [ "${MODE%%-*}" = ours ]; then
 		rearms=$(stat_sum srv "$SRV_IF" irq_rearms)
 		polls=$(stat_sum srv "$SRV_IF" polls)
 	fi
-	echo "$(nic_irqs "$SRV_IF") $(nic_irqs "$CLI_IF") $rearms $polls" \
-		"$(awk '/^ctxt/ { print $2 }' /proc/stat)" \
-		"$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat)"
+	echo "$(nic_irqs "$SRV_IF") $(nic_irqs "$CLI_IF") $rearms $polls"
 }
 
-# emit WORKLOAD TXN WALL P50 P90 P99 P999 GBPS: one JSON line with the
-# counter deltas since the last "snap" into S0
+# CPU time and context switches are read right at the workload's start and
+# end ("mark"), so that the counter reading above does not count.
+mark() { # mark: "epoch ctxt busy_jiffies"
+	echo "$EPOCHREALTIME $(awk '/^ctxt/ { c = $2 } /^cpu / { j = $2 + $3 + $4 + $7 + $8 + $9 } END { print c, j }' /proc/stat)"
+}
+
+# emit WORKLOAD TXN P50 P90 P99 P999 GBPS: one JSON line with the counter
+# deltas since the "snap" in S0 and the "mark"s in M0 and M1
 emit() {
-	local s1 a b
+	local s1 a b m0 m1 secs
 	s1=$(snap)
 	read -r -a a <<<"$S0"
 	read -r -a b <<<"$s1"
+	read -r -a m0 <<<"$M0"
+	read -r -a m1 <<<"$M1"
+	secs=$(awk -v x="${m0[0]}" -v y="${m1[0]}" 'BEGIN { print y - x }')
 	printf '{"round": %d, "mode": "%s", "workload": "%s", "txn": %d, "secs": %s, "p50": %s, "p90": %s, "p99": %s, "p999": %s, "gbps": %s, "srv_irqs": %d, "cli_irqs": %d, "rearms": %s, "polls": %s, "ctxt": %d, "cpu_s": %s, "ours": %s}\n' \
-		"$ROUND" "$MODE" "$1" "$2" "$3" "${4:-null}" "${5:-null}" "${6:-null}" "${7:-null}" "${8:-null}" \
+		"$ROUND" "$MODE" "$1" "$2" "$secs" "${3:-null}" "${4:-null}" "${5:-null}" "${6:-null}" "${7:-null}" \
 		$((b[0] - a[0])) $((b[1] - a[1])) \
 		"$([ "${MODE%%-*}" = ours ] && echo $((b[2] - a[2])) || echo null)" \
 		"$([ "${MODE%%-*}" = ours ] && echo $((b[3] - a[3])) || echo null)" \
-		$((b[4] - a[4])) "$(div $((b[5] - a[5])) "$hz")" \
+		$((m1[1] - m0[1])) "$(div $((m1[2] - m0[2])) "$hz")" \
 		"$([ "${MODE%%-*}" = ours ] && echo true || echo false)" >>"$out/samples.jsonl"
 }
 
 pct() { awk -v p="percentile $1 =" 'index($0, p) { print $NF }' /tmp/sp.cli; }
 
 sockperf_run() { # sockperf_run WORKLOAD pp|ul SIZE [client args]
-	local w=$1 kind=$2 size=$3 t0 t1 txn
+	local w=$1 kind=$2 size=$3 txn
 	shift 3
 	ip netns exec srv env "${SRV_ENV[@]}" sockperf sr -i "$SRV_IP" >/dev/null 2>&1 &
 	local spid=$!
 	sleep 0.5
 	S0=$(snap)
-	t0=$(date +%s.%N)
+	M0=$(mark)
 	ip netns exec cli sockperf "$kind" -i "$SRV_IP" -m "$size" -t "$secs" --full-rtt "$@" \
 		>/tmp/sp.cli 2>&1
-	t1=$(date +%s.%N)
+	M1=$(mark)
 	kill $spid 2>/dev/null
 	wait $spid 2>/dev/null
 	if [ "$kind" = pp ]; then
@@ -111,46 +118,45 @@ sockperf_run() { # sockperf_run WORKLOAD pp|ul SIZE [client args]
 		txn=$(sed -n 's/.*\[Total Run\].*SentMessages=\([0-9]*\).*/\1/p' /tmp/sp.cli)
 	fi
 	[ -n "$txn" ] || { log "$MODE/$w: sockperf failed: $(tail -n 2 /tmp/sp.cli)"; return 0; }
-	emit "$w" "$txn" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" \
-		"$(pct 50.000)" "$(pct 90.000)" "$(pct 99.000)" "$(pct 99.900)" null
+	emit "$w" "$txn" "$(pct 50.000)" "$(pct 90.000)" "$(pct 99.000)" "$(pct 99.900)" null
 }
 
 tcp_run() {
-	local t0 t1 res
+	local res
 	ip netns exec srv env "${SRV_ENV[@]}" iperf3 -s -1 >/dev/null 2>&1 &
 	local spid=$!
 	sleep 0.5
 	S0=$(snap)
-	t0=$(date +%s.%N)
-	res=$(ip netns exec cli iperf3 -c "$SRV_IP" -t "$secs" -J 2>/dev/null |
-		python3 -c 'import json, sys
-d = json.load(sys.stdin)["end"]["sum_received"]
-print(int(d["bytes"]), d["bits_per_second"] / 1e9)' 2>/dev/null)
-	t1=$(date +%s.%N)
+	M0=$(mark)
+	ip netns exec cli iperf3 -c "$SRV_IP" -t "$secs" -J >/tmp/iperf.json 2>/dev/null
+	M1=$(mark)
+	res=$(python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))["end"]["sum_received"]
+print(int(d["bytes"]), d["bits_per_second"] / 1e9)' /tmp/iperf.json 2>/dev/null)
 	wait $spid 2>/dev/null
 	[ -n "$res" ] || { log "$MODE/tcp: iperf3 failed"; return 0; }
 	# one "transaction" of a stream = one MiB received
 	emit tcp "$(awk -v b="${res% *}" 'BEGIN { printf "%d", b / 1048576 }')" \
-		"$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" null null null null "${res#* }"
+		null null null null "${res#* }"
 }
 
 netperf_run() { # netperf_run TCP_RR|UDP_RR
-	local t0 t1 txn
+	local txn
 	command -v netperf >/dev/null && command -v netserver >/dev/null || return 0
 	ip netns exec srv env "${SRV_ENV[@]}" netserver -D -p 12865 >/dev/null 2>&1 &
 	local spid=$!
 	sleep 0.5
 	S0=$(snap)
-	t0=$(date +%s.%N)
+	M0=$(mark)
 	txn=$(ip netns exec cli netperf -H "$SRV_IP" -t "$1" -l "$secs" -P 0 -- \
 		-o TRANSACTION_RATE,P50_LATENCY,P90_LATENCY,P99_LATENCY 2>/dev/null | tail -n 1)
-	t1=$(date +%s.%N)
+	M1=$(mark)
 	kill $spid 2>/dev/null
 	wait $spid 2>/dev/null
 	[ -n "$txn" ] || return 0
 	IFS=, read -r rate p50 p90 p99 <<<"$txn"
 	emit "netperf-${1,,}" "$(awk -v r="$rate" -v s="$secs" 'BEGIN { printf "%d", r * s }')" \
-		"$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" "$p50" "$p90" "$p99" null null
+		"$p50" "$p90" "$p99" null null
 }
 
 # ---- main loop ----
@@ -178,8 +184,8 @@ for ((ROUND = 1; ROUND <= rounds; ROUND++)); do
 				fi
 				;;
 			pp1400) sockperf_run pp1400 pp 1400 ;;
-			ul1000) sockperf_run ul1000 ul 64 --mps 1000 ;;
-			ul3000) sockperf_run ul3000 ul 64 --mps 3000 ;;
+			ul1000) sockperf_run ul1000 ul 64 --mps 1000 --reply-every 1 ;;
+			ul3000) sockperf_run ul3000 ul 64 --mps 3000 --reply-every 1 ;;
 			tcp) tcp_run ;;
 			rr)
 				netperf_run TCP_RR

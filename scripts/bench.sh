@@ -56,7 +56,7 @@ make -s -C "$top/selftests/helpers" O="$top/build/selftests"
 echo "bench: booting $kver (TCG): $rounds round(s) x ${modes:-all modes}, ${secs}s per workload"
 full=$([ $demo = 1 ] && echo 0 || echo 1)
 set +e
-"$top/scripts/qemu-run.sh" -k "$kver" -o "$out" -t $((900 + rounds * 900)) -- \
+"$top/scripts/qemu-run.sh" -P -k "$kver" -o "$out" -t $((900 + rounds * 900)) -- \
 	env BENCH_ROUNDS="$rounds" BENCH_SECS="$secs" BENCH_MODES="$modes" \
 	BENCH_WORKLOADS="$workloads" BENCH_FULLLOG="$full" \
 	bash -c 'BENCH_OUT=$VMX_OUT exec bash "$VMX_TOP/scripts/bench-guest.sh"' |
