@@ -804,6 +804,30 @@ void vmxnet3_poll_unwind_irqs(struct vmxnet3_adapter *adapter, int failed)
 			 &adapter->rx_queue[i]);
 }
 
+/*
+ * vmxnet3_rq_init() accepts rings it could only partly fill, but the rx
+ * completion path re-posts every free descriptor as if it still held its
+ * buffer: a hole left by a failed allocation would reach the device with
+ * address 0 (6.12 warns, 6.1 hits a BUG_ON).  Fail the open instead; the
+ * caller frees what was allocated.
+ */
+int vmxnet3_poll_rq_check_fill(struct vmxnet3_rx_queue *rq)
+{
+	unsigned int i;
+
+	for (i = 0; i < 2; i++) {
+		u32 holes = vmxnet3_cmd_ring_desc_avail(&rq->rx_ring[i]);
+
+		if (holes) {
+			netdev_err(rq->adapter->netdev,
+				   "rx queue %u ring %u: %u of %u buffers not allocated\n",
+				   rq->qid, i, holes, rq->rx_ring[i].size);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
 void vmxnet3_poll_stop(struct vmxnet3_adapter *adapter)
 {
 	struct vmxnet3_poll *pp = adapter->poll;

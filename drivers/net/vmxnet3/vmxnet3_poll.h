@@ -28,6 +28,8 @@ void vmxnet3_poll_stop(struct vmxnet3_adapter *adapter);
 void vmxnet3_poll_suspend(struct vmxnet3_adapter *adapter);
 /* vmxnet3_request_irqs() failed at MSI-X vector @failed: free those before */
 void vmxnet3_poll_unwind_irqs(struct vmxnet3_adapter *adapter, int failed);
+/* end of vmxnet3_rq_init(): -ENOMEM unless both rings got every buffer */
+int vmxnet3_poll_rq_check_fill(struct vmxnet3_rx_queue *rq);
 
 /* rx interrupt; true when handled (the poller was woken), false to schedule NAPI */
 bool vmxnet3_poll_irq(struct vmxnet3_rx_queue *rq);
