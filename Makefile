@@ -9,6 +9,8 @@
 #   make demo                                     build, boot a guest, compare modes
 #   make bench                                    the full benchmark
 #   make style                                    checkpatch, sparse and W=1 lane only
+#   make check-debug                              whole suite on a KASAN/lockdep 6.12 build
+#   make upstream-series KSRC=<git tree>          format-patch series for that tree
 
 TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 KVER ?= $(shell uname -r)
@@ -18,7 +20,7 @@ BUILD = $(TOP)/build/$(KVER)
 VERSION := $(shell cat $(TOP)/VERSION)
 KERNELS ?= $(shell $(TOP)/scripts/kernels.sh)
 
-.PHONY: all module install uninstall clean deps style check check-guest demo bench
+.PHONY: all module install uninstall clean deps style check check-guest check-debug demo bench upstream-series
 
 all: module
 
@@ -26,9 +28,11 @@ module:
 	@$(TOP)/scripts/stage.sh "$(KVER)" "$(BUILD)" "$(KDIR)" "$(KSRC)"
 	$(MAKE) -C "$(KDIR)" M="$(BUILD)" VMXNET3_POLL_STAGE="$(BUILD)" \
 		VMXNET3_POLL_VERSION="$(VERSION)" modules
+	@# what gets loaded and installed: without debug info (4 MB -> 250 KB)
+	strip --strip-debug -o "$(BUILD)/vmxnet3.stripped.ko" "$(BUILD)/vmxnet3.ko"
 
 install: module
-	install -D -m 0644 "$(BUILD)/vmxnet3.ko" \
+	install -D -m 0644 "$(BUILD)/vmxnet3.stripped.ko" \
 		"$(DESTDIR)/lib/modules/$(KVER)/updates/vmxnet3.ko"
 	$(if $(DESTDIR),,depmod -a "$(KVER)")
 
@@ -53,6 +57,14 @@ check-guest:
 check:
 	@$(TOP)/scripts/deps.sh
 	@$(TOP)/scripts/check.sh $(KERNELS)
+
+check-debug:
+	@$(TOP)/scripts/deps.sh
+	@$(TOP)/scripts/check-debug.sh
+
+upstream-series:
+	@test -n "$(KSRC)" || { echo "make upstream-series KSRC=<kernel git tree>"; exit 2; }
+	@$(TOP)/scripts/upstream-series.sh "$(KSRC)" $(OUT)
 
 demo:
 	@$(TOP)/scripts/deps.sh

@@ -33,7 +33,7 @@ echo "1..$((2 + 2 * ${#kernels[@]}))"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
-own=("$top"/drivers/net/vmxnet3/*.[ch] "$top"/selftests/helpers/*.c)
+own=("$top"/drivers/net/vmxnet3/*.[ch] "$top"/selftests/helpers/*.c "$top"/selftests/kmod/*.c)
 if "${checkpatch[@]}" --quiet -f "${own[@]}" >"$log" 2>&1; then
 	result OK checkpatch-files "$log"
 else
