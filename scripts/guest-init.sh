@@ -18,10 +18,18 @@ ln -sf /proc/self/fd/1 /dev/stdout
 ln -sf /proc/self/fd/2 /dev/stderr
 mount -t devpts devpts /dev/pts
 mount -t tmpfs tmpfs /dev/shm
+# the checkout (vmx.top) may live under one of the places that get a
+# tmpfs (a clone in /tmp or /root): keep it visible at the same path
+top=$(sed -n 's/.*vmx\.top=\([^ ]*\).*/\1/p' /proc/cmdline)
+mkdir -p /dev/vmx-top
+[ -n "$top" ] && mount --bind "$top" /dev/vmx-top
 for d in /run /tmp /var/tmp /var/log /var/lib /root /mnt; do
 	mount -t tmpfs -o mode=0755 tmpfs "$d"
 done
 chmod 1777 /tmp /var/tmp
+if [ -n "$top" ] && [ ! -d "$top/scripts" ]; then
+	mkdir -p "$top" && mount --bind /dev/vmx-top "$top"
+fi
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
 mount -t bpf bpf /sys/fs/bpf 2>/dev/null
