@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # check.sh [KVER...]: everything `make check` runs: the style lane
-# (scripts/style.sh), make demo reduced (scripts/demo-check.sh) and the
-# in-guest selftests on every kernel (selftests/run.sh).  Ends with one
+# (scripts/style.sh), the QEMU harness's own check (scripts/harness-check.sh),
+# make demo reduced (scripts/demo-check.sh) and the in-guest selftests on
+# every kernel (selftests/run.sh).  Ends with one
 # line "N passed, N failed, N skipped".
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -12,6 +13,7 @@ trap 'rm -rf "$tmp"' EXIT
 start=$(date +%s)
 
 "$top/scripts/style.sh" "$@" | tee "$tmp/style"
+"$top/scripts/harness-check.sh" | tee "$tmp/harness"
 "$top/scripts/demo-check.sh" | tee "$tmp/demo"
 "$top/selftests/run.sh" "$@" | tee "$tmp/tests"
 
@@ -21,10 +23,14 @@ count() { # count FILE WORD: the number before WORD in the file's last totals li
 		sed -n "s/.*\b\([0-9]\+\) $2.*/\1/p")
 	echo "${v:-0}"
 }
-p=$(($(count "$tmp/style" passed) + $(count "$tmp/demo" passed) + $(count "$tmp/tests" passed)))
-f=$(($(count "$tmp/style" failed) + $(count "$tmp/demo" failed) + $(count "$tmp/tests" failed)))
+p=0 f=0
+for lane in style harness demo tests; do
+	p=$((p + $(count "$tmp/$lane" passed)))
+	f=$((f + $(count "$tmp/$lane" failed)))
+	# a lane that died before its totals line is a failure too
+	grep -qE '^[0-9]+ passed' "$tmp/$lane" || f=$((f + 1))
+done
 s=$(count "$tmp/tests" skipped)
-[ -s "$tmp/tests" ] && grep -qE '^[0-9]+ passed' "$tmp/tests" || f=$((f + 1))
 echo "# make check: $(( $(date +%s) - start )) s"
 echo "$p passed, $f failed, $s skipped"
 [ "$f" = 0 ]

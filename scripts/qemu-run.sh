@@ -27,6 +27,12 @@
 # Exit status: the command's, or 125 when the guest did not finish it
 # (crash, panic, time limit), or 124 when the kernel console shows a
 # warning, BUG, Oops, lockup, hung task, RCU stall or panic.
+#
+# Watchdog: while the guest writes a number of seconds N to
+# $VMX_OUT/watchdog (the test runner does, per test), the guest must
+# remove or rewrite that file within N s.  If it does not (a test hung,
+# the guest wedged), the guest gets SysRq-w (its blocked tasks on the
+# console) and then an NMI: it panics with every CPU's backtrace.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -66,7 +72,7 @@ if [ -z "$out" ]; then
 fi
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
-rm -f "$out/console.log" "$out/log" "$out/rc"
+rm -f "$out/console.log" "$out/log" "$out/rc" "$out/watchdog" "$out/watchdog.fired"
 
 initrd=$("$top/scripts/mkinitramfs.sh" "$kver")
 
@@ -83,6 +89,11 @@ initrd=$("$top/scripts/mkinitramfs.sh" "$kver")
 # WARN() a panic; the console scan below catches the rest.
 cmdline="console=ttyS0,115200 loglevel=6 panic=-1 oops=panic panic_on_warn=1"
 cmdline+=" softlockup_panic=1 hung_task_panic=1 nmi_watchdog=0 mitigations=off"
+# the watchdog: SysRq-w (blocked tasks, killable ones included: the
+# hung-task detector skips those, 9p waits among them), then an NMI
+# (panic, every CPU's backtrace)
+cmdline+=" sysrq_always_enabled unknown_nmi_panic panic_print=0x40"
+cmdline+=" sysctl.kernel.panic_on_rcu_stall=1"
 # memory error detection that Debian's stock kernels have built in
 [ "$debug" = 1 ] && cmdline+=" slub_debug=FZPU kfence.sample_interval=100"
 cmdline+=" tsc=reliable no_timer_check net.ifnames=0 biosdevname=0"
@@ -95,25 +106,57 @@ for ((i = 0; i < nics; i++)); do
 done
 
 touch "$out/log"
+# the monitor, on two FIFOs (no socket path length limit): the watchdog's NMI
+rm -f "$out/monitor.in" "$out/monitor.out"
+mkfifo "$out/monitor.in" "$out/monitor.out"
 tailpid=
 if [ "$quiet" = 0 ]; then
 	tail -n +1 -F "$out/log" 2>/dev/null &
 	tailpid=$!
 fi
 
+watchdog() { # watchdog QEMU-PID
+	local n age
+	while kill -0 "$1" 2>/dev/null; do
+		sleep 5
+		n=$(cat "$out/watchdog" 2>/dev/null) || continue
+		[[ $n =~ ^[0-9]+$ ]] || continue
+		age=$(($(date +%s) - $(stat -c %Y "$out/watchdog" 2>/dev/null || date +%s)))
+		[ "$age" -gt "$n" ] || continue
+		echo "qemu-run: watchdog: the guest gave no sign for ${age}s" \
+			"(allowed ${n}s): SysRq-w, then an NMI" >"$out/watchdog.fired"
+		echo "sendkey alt-sysrq-w" >"$out/monitor.in"
+		sleep 5
+		echo nmi >"$out/monitor.in"
+		sleep 60
+		kill "$1" 2>/dev/null || true
+		break
+	done
+}
+
 set +e
 timeout --foreground -k 10 "$limit" qemu-system-x86_64 \
 	-nodefaults -no-user-config -nographic -no-reboot \
 	-machine pc -accel tcg,thread=multi -cpu max -smp "$cpus" -m "$mem" \
 	-kernel "$image" -initrd "$initrd" -append "$cmdline" \
-	-serial "file:$out/console.log" -monitor none \
+	-serial "file:$out/console.log" \
+	-chardev "pipe,id=mon,path=$out/monitor" -mon chardev=mon,mode=readline \
 	-device virtio-rng-pci \
 	-fsdev local,id=root,path=/,security_model=none,readonly=on,multidevs=remap \
 	-device virtio-9p-pci,fsdev=root,mount_tag=hostroot \
 	-fsdev local,id=out,path="$out",security_model=none \
 	-device virtio-9p-pci,fsdev=out,mount_tag=vmxout \
-	"${netargs[@]}" </dev/null >"$out/qemu.log" 2>&1
+	"${netargs[@]}" </dev/null >"$out/qemu.log" 2>&1 &
+qpid=$!
+cat <>"$out/monitor.out" >/dev/null & # keep the monitor's output flowing
+drainpid=$!
+watchdog "$qpid" &
+dogpid=$!
+wait "$qpid"
 qrc=$?
+kill "$dogpid" "$drainpid" 2>/dev/null
+wait "$dogpid" "$drainpid" 2>/dev/null
+rm -f "$out/monitor.in" "$out/monitor.out"
 set -e
 if [ -n "$tailpid" ]; then
 	sleep 0.3
@@ -124,6 +167,9 @@ fi
 bad='WARNING:|BUG:|Oops|RIP:|Call Trace:|Kernel panic|soft lockup|hard LOCKUP'
 bad+='|blocked for more than|rcu_sched detected stall|rcu: INFO:|RCU stall'
 bad+='|ref_tracker:|unreferenced object 0x|general protection fault|UBSAN:|KASAN:'
+if [ -f "$out/watchdog.fired" ]; then
+	cat "$out/watchdog.fired" >&2
+fi
 if grep -Eq "$bad" "$out/console.log" 2>/dev/null; then
 	echo "qemu-run: kernel console shows a problem ($out/console.log):" >&2
 	grep -E -m 20 -B 2 -A 12 "$bad" "$out/console.log" >&2 || true

@@ -7,7 +7,11 @@
 # that the host knows how far a guest got if it dies.
 #
 # A test is a bash script: exit 0 = pass, 4 = skip, anything else = fail.
-# A line "# timeout: SECS" in it sets its limit (default 300 s).
+# A line "# timeout: SECS" in it sets its limit (default 300 s).  The host
+# watches each test too ($VMX_OUT/watchdog, see qemu-run.sh): a test that
+# outlives its limit by a minute (a hung kernel, an unkillable process)
+# gets the guest an NMI and a panic with backtraces, so that the rest of
+# the tests run in a new guest.
 n=$1 prefix=$2
 shift 2
 here=$(cd "$(dirname "$0")" && pwd)
@@ -29,9 +33,11 @@ for t in "$@"; do
 	echo "# ---- $prefix:$name"
 	t0=$(taint)
 	start=$(date +%s.%N)
+	echo $((limit + 60)) >"$VMX_OUT/watchdog"
 	(cd /tmp && timeout -k 10 "$limit" bash -c "source '$here/lib.sh'; source '$t'") 2>&1 |
 		sed -u -e 's/^# //' -e 's/^/# /'
 	rc=${PIPESTATUS[0]}
+	rm -f "$VMX_OUT/watchdog"
 	t1=$(taint)
 	if [ "$rc" = 0 ] && { [ "$t0" != 0 ] || [ "$t1" != 0 ]; }; then
 		echo "# kernel taint before $t0, after $t1 (O and E, out-of-tree and unsigned, ignored)"

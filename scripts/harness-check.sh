@@ -1,0 +1,39 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# harness-check.sh: the make check lane for the QEMU harness itself.  A
+# guest arms the per-test watchdog (qemu-run.sh) with 5 s and then hangs:
+# the host must send SysRq-w and an NMI, the guest must list its blocked
+# tasks and panic with every CPU's backtrace on the console, and
+# qemu-run.sh must end with a failure long before its own time limit.
+# KTAP lines, then "N passed, N failed".
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+out=$top/build/check/harness
+rm -rf "$out"
+mkdir -p "$out"
+echo "KTAP version 1"
+echo "1..1"
+
+start=$(date +%s)
+"$top/scripts/qemu-run.sh" -q -o "$out" -t 400 -- \
+	sh -c 'echo 5 >"$VMX_OUT/watchdog"; sleep 1000' >/dev/null 2>"$out/harness.err"
+rc=$?
+secs=$(($(date +%s) - start))
+why=
+[ "$rc" = 124 ] || why="qemu-run exit $rc, want 124 (console problem)"
+[ -z "$why" ] && [ "$secs" -ge 300 ] && why="took ${secs}s: the host limit, not the watchdog, ended it"
+[ -z "$why" ] && ! grep -q 'watchdog: the guest gave no sign' "$out/harness.err" && why="no watchdog message"
+[ -z "$why" ] && ! grep -q 'NMI' "$out/console.log" && why="no NMI on the guest console"
+[ -z "$why" ] && ! grep -q 'Kernel panic' "$out/console.log" && why="the guest did not panic"
+[ -z "$why" ] && ! grep -q 'NMI backtrace for cpu' "$out/console.log" && why="no all-CPU backtrace"
+[ -z "$why" ] && ! grep -q "Show Blocked State" "$out/console.log" && why="no SysRq-w blocked-task list"
+if [ -z "$why" ]; then
+	echo "ok 1 harness:watchdog # hung guest stopped after ${secs}s with backtraces"
+	echo "1 passed, 0 failed"
+else
+	sed 's/^/# /' "$out/harness.err" | tail -n 20
+	echo "not ok 1 harness:watchdog # $why, see $out/console.log"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
