@@ -1,4 +1,4 @@
-# timeout: 900
+# timeout: 300
 # 1000 random mode switches (irq, busy-poll, kthread; sysfs, per queue) on
 # both NICs while TCP transfers of 64 MiB run: every transfer arrives
 # intact (SHA-256) and the kernel stays quiet.

@@ -1,4 +1,4 @@
-# timeout: 600
+# timeout: 300
 # Reconfiguration while the server's queues poll (rx-0 kthread, rx-1
 # busy-poll) and TCP streams run: link down/up, MTU 1500 <-> 9000, ring
 # sizes (ethtool -G), LRO off/on, XDP attach/detach (kernels whose vmxnet3

@@ -1,4 +1,4 @@
-# timeout: 600
+# timeout: 300
 # Mode-switch storm: 4 writers (sysfs and private flags, on both NICs)
 # switch modes concurrently for 60 s while TCP streams and a busy-polling
 # UDP socket run.  Streams intact (SHA-256), no task in D state for more

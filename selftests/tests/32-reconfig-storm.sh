@@ -1,4 +1,4 @@
-# timeout: 900
+# timeout: 300
 # Reconfiguration under polling, concurrently with mode switches and a
 # busy-polling socket, while TCP streams run: namespace move, PCI remove +
 # rescan of the server NIC (the guest-side equivalent of hot-unplug and

@@ -1,4 +1,4 @@
-# timeout: 600
+# timeout: 300
 # Forced device reset: a test module calls the server NIC's ndo_tx_timeout()
 # as the netdev watchdog does, and vmxnet3's reset work quiesces and
 # re-activates the device.  Six resets, the queue in irq, busy-poll and
