@@ -13,13 +13,15 @@ src=${KSRC:-$(ls /usr/src/linux-source-*.tar.* 2>/dev/null | sort -V | tail -n 1
 files=(scripts/checkpatch.pl scripts/spelling.txt scripts/const_structs.checkpatch
 	tools/net/ynl/cli.py tools/net/ynl/lib Documentation/netlink)
 if [ ! -x "$tools/scripts/checkpatch.pl" ] || [ "$(cat "$tools/.src" 2>/dev/null)" != "$src" ]; then
-	rm -rf "$tools" && mkdir -p "$tools"
+	new=$(mktemp -d "$top/build/.tools.XXXXXX")
+	trap 'rm -rf "$new"' EXIT
 	if [ -d "$src" ]; then
-		(cd "$src" && cp -r --parents "${files[@]}" "$tools/")
+		(cd "$src" && cp -r --parents "${files[@]}" "$new/")
 	else
 		root=$(tar -tf "$src" 2>/dev/null | head -n 1 | cut -d/ -f1 || true)
-		tar -xf "$src" -C "$tools" --strip-components=1 "${files[@]/#/$root/}"
-	fi
-	echo "$src" >"$tools/.src"
+		tar -xf "$src" -C "$new" --strip-components=1 "${files[@]/#/$root/}"
+	fi || { echo "kernel-tools.sh: $src lacks ${files[*]}" >&2; exit 2; }
+	echo "$src" >"$new/.src"
+	rm -rf "$tools" && mv "$new" "$tools"
 fi
 echo "$tools"

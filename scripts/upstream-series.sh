@@ -9,9 +9,10 @@
 # checkpatch.pl --strict and the driver is built (W=1, as a module against
 # the installed headers of that series) at every commit: bisectable.
 #
-#   1/3 vmxnet3: add per-queue busy-poll and polling-thread modes
-#   2/3 vmxnet3: ethtool private flags and per-queue poll counters
-#   3/3 vmxnet3: free the interrupts already requested when a request fails
+#   1 vmxnet3: add per-queue busy-poll and polling-thread modes
+#   2 vmxnet3: ethtool private flags and per-queue poll counters
+#   3.. the fixes to upstream code in patches/<series>/ from 0003 on, with
+#       their own commit messages (three for 6.12, two for 6.1)
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -29,9 +30,9 @@ pdir=$top/patches/$series
 [ -f "$pdir/series" ] || die "kernel $series is not supported ($(cd "$top/patches" && ls | xargs))"
 kver=$("$top/scripts/kernels.sh" | grep "^$series\." | tail -n 1 || true)
 [ -n "$kver" ] || die "no installed headers of series $series to build with (apt-get install linux-headers-...)"
-tools=$("$top/scripts/kernel-tools.sh")
+tools=$(env -u KSRC "$top/scripts/kernel-tools.sh")
 mapfile -t patches < <(grep -v '^\s*\(#\|$\)' "$pdir/series")
-[ ${#patches[@]} = 4 ] || die "patches/$series/series: expected 4 patches"
+[ ${#patches[@]} -ge 2 ] || die "patches/$series/series: expected the two feature patches first"
 
 wt=$(mktemp -d)
 trap 'git -C "$ksrc" worktree remove --force "$wt" >/dev/null 2>&1; rm -rf "$wt"' EXIT
@@ -93,31 +94,18 @@ per-queue polls, empty polls, polled packets, interrupts, interrupt
 re-arms, thread sleeps, mode switches and busy-poll timeouts.
 EOF
 
-# 3: the fix
-git -C "$wt" apply "$pdir/${patches[2]}" || die "${patches[2]} does not apply"
-gitc add -f -A drivers/net/vmxnet3
-gitc commit -q -s -F - <<EOF
-vmxnet3: free the interrupts already requested when a request fails
-
-vmxnet3_request_irqs() returns on the first request_irq() failure with
-the vectors requested before it still registered, and its callers never
-free them: the handlers outlive the failed open and rmmod leaves them
-behind.  Free them on each failure path.
-EOF
-
-# 4: the second fix
-git -C "$wt" apply "$pdir/${patches[3]}" || die "${patches[3]} does not apply"
-gitc add -f -A drivers/net/vmxnet3
-gitc commit -q -s -F - <<EOF
-vmxnet3: fail the open when an rx ring is not fully filled
-
-vmxnet3_rq_init() accepts rx rings that buffer allocation could fill only
-in part, but the rx completion path re-posts every free descriptor as if
-it still held a buffer, so a descriptor that never got one reaches the
-device with DMA address 0 (the WARN_ON in vmxnet3_rq_rx_complete()).
-Fail the open with -ENOMEM instead; vmxnet3_activate_dev() frees the
-buffers that were allocated.
-EOF
+# 3..: the fixes to upstream code, each with its own patch's message
+for p in "${patches[@]:2}"; do
+	git -C "$wt" apply "$pdir/$p" || die "$p does not apply"
+	git mailinfo "$wt/.msg" /dev/null <"$pdir/$p" >"$wt/.info"
+	gitc add -f -A drivers/net/vmxnet3
+	{
+		sed -n 's/^Subject: //p' "$wt/.info"
+		echo
+		cat "$wt/.msg"
+	} | gitc commit -q -s -F -
+	rm -f "$wt/.msg" "$wt/.info"
+done
 
 # checks: checkpatch per patch, W=1 build per commit
 rm -rf "$outdir"
