@@ -13,6 +13,7 @@ src=${KSRC:-$(ls /usr/src/linux-source-*.tar.* 2>/dev/null | sort -V | tail -n 1
 files=(scripts/checkpatch.pl scripts/spelling.txt scripts/const_structs.checkpatch
 	tools/net/ynl/cli.py tools/net/ynl/lib Documentation/netlink)
 if [ ! -x "$tools/scripts/checkpatch.pl" ] || [ "$(cat "$tools/.src" 2>/dev/null)" != "$src" ]; then
+	mkdir -p "$top/build"
 	new=$(mktemp -d "$top/build/.tools.XXXXXX")
 	trap 'rm -rf "$new"' EXIT
 	if [ -d "$src" ]; then
