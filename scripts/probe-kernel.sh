@@ -32,6 +32,7 @@ new=$( {
 	have NETIF_QUEUE_SET_NAPI linux/netdevice.h '^void netif_queue_set_napi\('
 	have NETIF_NAPI_SET_IRQ linux/netdevice.h 'netif_napi_set_irq\('
 	have HRTIMER_SETUP linux/hrtimer.h '^extern void hrtimer_setup\(|^void hrtimer_setup\('
+	have BPF_NET_CTX linux/filter.h 'bpf_net_ctx_set\('
 })
 if [ "$(cat "$out" 2>/dev/null)" != "$new" ]; then
 	echo "$new" >"$out"

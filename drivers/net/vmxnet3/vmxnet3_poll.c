@@ -354,16 +354,20 @@ static void vmxnet3_poll_thread_release(struct vmxnet3_poll_queue *pq)
 static int vmxnet3_poll_thread_pass(struct vmxnet3_poll_queue *pq)
 {
 	struct napi_struct *napi = &pq->rq->napi;
+	struct vmxnet3_poll_bpf_ctx bpf_ctx;
 	void *have;
 	int work;
 
+	/* what the core's threaded NAPI does around a poll */
 	local_bh_disable();
+	vmxnet3_poll_bpf_ctx_set(&bpf_ctx);
 	have = netpoll_poll_lock(napi);
 	WRITE_ONCE(pq->thread_polling, true);
 	work = napi->poll(napi, READ_ONCE(pq->budget));
 	WRITE_ONCE(pq->thread_polling, false);
 	vmxnet3_poll_gro_flush(napi);
 	netpoll_poll_unlock(have);
+	vmxnet3_poll_bpf_ctx_clear(&bpf_ctx);
 	local_bh_enable();
 	return work;
 }

@@ -10,6 +10,7 @@
 #ifndef _VMXNET3_POLL_COMPAT_H
 #define _VMXNET3_POLL_COMPAT_H
 
+#include <linux/filter.h>
 #include <linux/hrtimer.h>
 #include <linux/netdevice.h>
 
@@ -59,6 +60,35 @@ static inline void vmxnet3_poll_gro_flush(struct napi_struct *napi)
 		INIT_LIST_HEAD(&napi->rx_list);
 		napi->rx_count = 0;
 	}
+}
+
+/*
+ * Since 6.11 bpf_redirect() and xdp_do_redirect() keep their state in a
+ * per-task context that whoever calls a NAPI poll function sets up
+ * (net_rx_action(), threaded NAPI, busy polling); without it the first
+ * XDP_REDIRECT dereferences NULL.  The polling thread sets it per pass.
+ */
+struct vmxnet3_poll_bpf_ctx {
+#ifdef VMXNET3_POLL_HAVE_BPF_NET_CTX
+	struct bpf_net_context ctx;
+	struct bpf_net_context *set;
+#else
+	int unused;
+#endif
+};
+
+static inline void vmxnet3_poll_bpf_ctx_set(struct vmxnet3_poll_bpf_ctx *c)
+{
+#ifdef VMXNET3_POLL_HAVE_BPF_NET_CTX
+	c->set = bpf_net_ctx_set(&c->ctx);
+#endif
+}
+
+static inline void vmxnet3_poll_bpf_ctx_clear(struct vmxnet3_poll_bpf_ctx *c)
+{
+#ifdef VMXNET3_POLL_HAVE_BPF_NET_CTX
+	bpf_net_ctx_clear(c->set);
+#endif
 }
 
 #endif /* _VMXNET3_POLL_COMPAT_H */
