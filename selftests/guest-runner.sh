@@ -25,6 +25,8 @@ taint() { echo $(($(cat /proc/sys/kernel/tainted) & ~(4096 | 8192))); }
 # vmx.tscale=N on the kernel command line: N times each test's time limit
 tscale=$(sed -n 's/.*vmx\.tscale=\([0-9]\+\).*/\1/p' /proc/cmdline)
 tscale=${tscale:-1}
+# tests that run for a fixed time to collect a sample run that much longer
+export VMX_TSCALE=$tscale
 
 for t in "$@"; do
 	name=$(basename "$t" .sh)

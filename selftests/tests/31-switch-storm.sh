@@ -2,7 +2,8 @@
 # Mode-switch storm: 4 writers (sysfs and private flags, on both NICs)
 # switch modes concurrently for 60 s while TCP streams and a busy-polling
 # UDP socket run.  Streams intact (SHA-256), no task in D state for more
-# than 10 s, every write returns within 1 s.
+# than 10 s, every write returns within 1 s (times VMX_TSCALE: 3 s on the
+# debug kernel, whose KASAN and lockdep slow everything under TCG).
 SECS=${SECS:-60}
 vmx_load ours
 vmx_setup
@@ -81,7 +82,7 @@ total=0
 for f in /tmp/w.*; do
 	read -r n max <"$f"
 	log "${f#/tmp/w.}: $n writes, slowest ${max} ms"
-	assert_le "${f#/tmp/w.}: slowest write (ms)" "$max" 1000
+	assert_le "${f#/tmp/w.}: slowest write (ms)" "$max" $((1000 * VMX_TSCALE))
 	total=$((total + n))
 done
 assert_ge "writes" "$total" 100
