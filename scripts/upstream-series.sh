@@ -12,7 +12,7 @@
 #   1 vmxnet3: add per-queue busy-poll and polling-thread modes
 #   2 vmxnet3: ethtool private flags and per-queue poll counters
 #   3.. the fixes to upstream code in patches/<series>/ from 0003 on, with
-#       their own commit messages (three for 6.12, two for 6.1)
+#       their own commit messages (four for 6.12, two for 6.1)
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
