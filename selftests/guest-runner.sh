@@ -10,8 +10,8 @@
 # A line "# timeout: SECS" in it sets its limit (default 300 s).  The host
 # watches each test too ($VMX_OUT/watchdog, see qemu-run.sh): a test that
 # outlives its limit by a minute (a hung kernel, an unkillable process)
-# gets the guest an NMI and a panic with backtraces, so that the rest of
-# the tests run in a new guest.
+# gets the guest SysRq-w and an NMI: a panic with backtraces, and the rest
+# of the tests run in a new guest.
 n=$1 prefix=$2
 shift 2
 here=$(cd "$(dirname "$0")" && pwd)

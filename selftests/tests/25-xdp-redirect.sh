@@ -6,6 +6,10 @@
 # With a program that redirects every packet back out of the server NIC,
 # pings in each mode must be redirected (no reply, the device's xdp
 # redirects counter grows), and after detaching the replies are back.
+redirects() { # the server NIC's xdp redirects, all queues
+	ip netns exec srv ethtool -S "$SRV_IF" | awk '/xdp redirects/ { s += $NF } END { print s + 0 }'
+}
+
 vmx_load ours
 vmx_setup
 for mode in irq busy-poll kthread; do
@@ -19,11 +23,11 @@ for mode in irq busy-poll kthread; do
 		[ $? = 4 ] || fail "xdp_pass: $(cat /tmp/xdp.out)"
 		skip "no native XDP in this vmxnet3 ($(uname -r))"
 	fi
-	r0=$(ip netns exec srv ethtool -S "$SRV_IF" | awk '/xdp redirects/ { s += $NF } END { print s + 0 }')
+	r0=$(redirects)
 	if ip netns exec cli ping -q -c 5 -i 0.2 -W 1 "$SRV_IP" >/dev/null 2>&1; then
 		fail "$mode: replies while every packet is redirected"
 	fi
-	r1=$(ip netns exec srv ethtool -S "$SRV_IF" | awk '/xdp redirects/ { s += $NF } END { print s + 0 }')
+	r1=$(redirects)
 	assert_ge "$mode: packets redirected by XDP" $((r1 - r0)) 5
 	wait $xdp || fail "xdp_pass: $(cat /tmp/xdp.out)"
 	wait_ping
