@@ -832,6 +832,24 @@ int vmxnet3_poll_rq_check_fill(struct vmxnet3_rx_queue *rq)
 	return 0;
 }
 
+/*
+ * vmxnet3_create_queues() could not create rx queue @qid > 0.  Upstream
+ * then carries on with @qid rx queues, for good: the count is never raised
+ * again, with interrupts shared tx queue @qid and up lose the NAPI that
+ * completes them (tx hang, reset, again, forever), and the pollers and
+ * sysfs still serve the queues that went away.  Free the rx queues
+ * created so far; the caller fails the open with @err and the next open
+ * creates them all.
+ */
+void vmxnet3_poll_rq_create_failed(struct vmxnet3_adapter *adapter, int qid,
+				   int err)
+{
+	netdev_err(adapter->netdev,
+		   "rx queue %d: cannot create (%d): the open fails instead of running with %d of %u rx queues\n",
+		   qid, err, qid, adapter->num_rx_queues);
+	vmxnet3_rq_destroy_all(adapter);
+}
+
 void vmxnet3_poll_stop(struct vmxnet3_adapter *adapter)
 {
 	struct vmxnet3_poll *pp = adapter->poll;

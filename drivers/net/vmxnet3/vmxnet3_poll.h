@@ -30,6 +30,9 @@ void vmxnet3_poll_suspend(struct vmxnet3_adapter *adapter);
 void vmxnet3_poll_unwind_irqs(struct vmxnet3_adapter *adapter, int failed);
 /* end of vmxnet3_rq_init(): -ENOMEM unless both rings got every buffer */
 int vmxnet3_poll_rq_check_fill(struct vmxnet3_rx_queue *rq);
+/* vmxnet3_create_queues() failed at rx queue @qid > 0: free the others */
+void vmxnet3_poll_rq_create_failed(struct vmxnet3_adapter *adapter, int qid,
+				   int err);
 
 /* rx interrupt; true when handled (the poller was woken), false to schedule NAPI */
 bool vmxnet3_poll_irq(struct vmxnet3_rx_queue *rq);
