@@ -9,8 +9,9 @@
 # 2. failslab scoped to the module's code (fail-nth): the n-th slab
 #    allocation made by vmxnet3 fails, n = 1, 2, ... until an operation makes
 #    no more allocations, for ip link set up (open: rings, buffers, IRQs;
-#    and once counting only those under request_threaded_irq) and
-#    for a switch to kthread mode.  Each failed operation returns an errno,
+#    and once each counting only those under request_threaded_irq and
+#    vmxnet3_create_queues) and for a switch to kthread mode.  No tx queue
+#    times out.  Each failed operation returns an errno,
 #    the next attempt without faults works and traffic flows.
 # 3. rmmod leaves no thread, no interrupt, and kmemleak finds nothing.
 dbg=/sys/kernel/debug
@@ -22,9 +23,16 @@ km=$dbg/kmemleak
 
 vmx_load ours
 read -r lo hi < <(vmx_range)
+hangs0=$(dmesg | grep -c 'transmit queue [0-9]* timed out')
 vmx_setup
 mode_file=/sys/class/net/$SRV_IF/vmxnet3_poll/rx-0/mode
-traffic() { udp_rr_run 100 >/dev/null || fail "$1: no traffic"; }
+traffic() {
+	local out
+	out=$(udp_rr_run 100) && return
+	log "$1: udp_rr: $out; server: $(cat /tmp/udp_rr.srv)"
+	ip netns exec srv ethtool -S "$SRV_IF" | grep -E 'rxq0_|drv dropped|pkts rx err|rx buf alloc fail' | sed 's/^ */# /'
+	fail "$1: no traffic"
+}
 
 # ---- 1. fail_function ----
 echo vmxnet3_poll_thread_start >$ff/inject || fail "cannot inject into vmxnet3_poll_thread_start"
@@ -138,6 +146,17 @@ read -r flo fhi < <(func_range request_threaded_irq)
 [ -n "$fhi" ] || fail "no request_threaded_irq in /proc/kallsyms"
 scope "$flo" "$fhi"
 nth_loop "open, allocations under request_threaded_irq" "$down" 1000 up "$SRV_IF"
+# every allocation under vmxnet3_create_queues(), rx queue 1's included:
+# upstream carried on there with one rx queue and, interrupts being shared
+# per tx/rx pair, left tx queue 1 without completions (tx hang, reset,
+# again); patch "fail the open when an rx queue cannot be created"
+read -r clo chi < <(func_range vmxnet3_create_queues)
+[ -n "$chi" ] || fail "no vmxnet3_create_queues in /proc/kallsyms"
+scope "$clo" "$chi"
+nth_loop "open, allocations under vmxnet3_create_queues" "$down" 1000 up "$SRV_IF"
+n=$(dmesg | grep -c "$SRV_IF: rx queue 1: cannot create")
+log "opens failed at rx queue 1: $n"
+[ "$n" -ge 1 ] || fail "no allocation for rx queue 1 failed: the loop missed it"
 scope "$lo" "$hi"
 nth_loop "open, all module allocations" "$down" 16 up "$SRV_IF"
 traffic "after the open loops"
@@ -146,6 +165,9 @@ traffic "after the switch loop"
 pq srv "$SRV_IF" 0 mode irq
 
 # ---- 3. nothing left ----
+hangs=$(($(dmesg | grep -c 'transmit queue [0-9]* timed out') - hangs0))
+log "tx watchdog timeouts during the test: $hangs"
+[ "$hangs" = 0 ] || fail "$hangs tx queue timeouts: a queue was left without completions"
 ip netns exec srv ethtool --set-priv-flags "$SRV_IF" busy-poll on
 traffic "busy-poll mode at the end"
 vmx_unload
