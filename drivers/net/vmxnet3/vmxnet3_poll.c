@@ -317,12 +317,29 @@ static enum hrtimer_restart vmxnet3_poll_busy_timeout(struct hrtimer *timer)
 
 /* ---- the polling thread ---- */
 
+/*
+ * freezing(current), with its static branch read as data.  The freezer
+ * enables freezer_active as a suspend starts, patching every site with
+ * text_poke_bp(), while this loop runs through its site nonstop: on QEMU
+ * TCG (2 vCPUs, as the tests run) that let the poller execute the int3 of
+ * a patch already finished ("Oops: int3" in vmx-*, the freezing task
+ * stuck in text_poke_bp_batch()) within a few hundred suspends.  The key
+ * is enabled before pm_freezing and pm_nosig_freezing are set, so reading
+ * it first answers exactly what freezing() does.
+ */
+static bool vmxnet3_poll_freezing(void)
+{
+	return static_key_enabled(&freezer_active) &&
+	       freezing_slow_path(current);
+}
+
 /* Sleep until woken (interrupt, NAPI handed back, stop) or @timeout. */
 static void vmxnet3_poll_thread_wait(struct vmxnet3_poll_queue *pq,
 				     long timeout)
 {
 	set_current_state(TASK_INTERRUPTIBLE);
-	if (!READ_ONCE(pq->wake) && !kthread_should_stop() && !freezing(current))
+	if (!READ_ONCE(pq->wake) && !kthread_should_stop() &&
+	    !vmxnet3_poll_freezing())
 		schedule_timeout(timeout);
 	__set_current_state(TASK_RUNNING);
 	WRITE_ONCE(pq->wake, false);
@@ -383,7 +400,7 @@ static int vmxnet3_poll_thread(void *data)
 
 	set_freezable();
 	while (!kthread_should_stop()) {
-		if (unlikely(freezing(current))) {
+		if (unlikely(vmxnet3_poll_freezing())) {
 			/* system suspend: NAPI and the interrupt go back to
 			 * the driver, which suspends the device meanwhile
 			 */
