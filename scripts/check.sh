@@ -31,6 +31,9 @@ for lane in style harness demo tests; do
 	grep -qE '^[0-9]+ passed' "$tmp/$lane" || f=$((f + 1))
 done
 s=$(count "$tmp/tests" skipped)
+# what failed, again at the end, where a log's tail shows it
+grep -h -e '^not ok' -e '^# recap: ' "$tmp/style" "$tmp/harness" "$tmp/demo" "$tmp/tests" |
+	sed 's/^not ok/# failed: not ok/'
 echo "# make check: $(( $(date +%s) - start )) s"
 echo "$p passed, $f failed, $s skipped"
 [ "$f" = 0 ]
