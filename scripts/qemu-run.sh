@@ -72,7 +72,7 @@ if [ -z "$out" ]; then
 fi
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
-rm -f "$out/console.log" "$out/log" "$out/rc" "$out/watchdog" "$out/watchdog.fired"
+rm -f "$out/console.log" "$out/log" "$out/rc" "$out/watchdog" "$out/watchdog.fired" "$out/recap"
 
 initrd=$("$top/scripts/mkinitramfs.sh" "$kver")
 
@@ -169,14 +169,22 @@ bad+='|blocked for more than|rcu_sched detected stall|rcu: INFO:|RCU stall'
 bad+='|ref_tracker:|unreferenced object 0x|general protection fault|UBSAN:|KASAN:'
 if [ -f "$out/watchdog.fired" ]; then
 	cat "$out/watchdog.fired" >&2
+	cat "$out/watchdog.fired" >>"$out/recap"
 fi
 if grep -Eq "$bad" "$out/console.log" 2>/dev/null; then
 	echo "qemu-run: kernel console shows a problem ($out/console.log):" >&2
 	grep -E -m 20 -B 2 -A 12 "$bad" "$out/console.log" >&2 || true
+	# $out/recap: the first problem, and the task and RIP it names
+	awk -v re="$bad" '
+		!hit && $0 ~ re && $0 !~ /RIP:|Call Trace:/ { print; hit = 1; next }
+		hit && !comm && /Comm:/ { print; comm = 1 }
+		hit && !rip && /RIP:/ { print; rip = 1 }
+		hit && comm && rip { exit }' "$out/console.log" | cut -c 1-200 >>"$out/recap"
 	exit 124
 fi
 if [ ! -s "$out/rc" ]; then
 	echo "qemu-run: the guest did not finish the command (qemu exit $qrc; limit ${limit}s)" >&2
+	echo "the guest did not finish (qemu exit $qrc; limit ${limit}s)" >>"$out/recap"
 	tail -n 30 "$out/console.log" >&2 2>/dev/null || true
 	cat "$out/qemu.log" >&2 2>/dev/null || true
 	exit 125

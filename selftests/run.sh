@@ -42,20 +42,9 @@ total=$((${#tests[@]} * ${#kernels[@]}))
 echo "KTAP version 1"
 echo "1..$total"
 
-# recap SERIES OUT: why a guest died, in a few lines kept for the end of
-# the output (a CI log may show only its tail): the watchdog's message and
-# the first kernel problem on the console with the task and RIP it names
+# why each guest died (qemu-run.sh's $out/recap), printed again at the
+# end, where a CI log that shows only its tail still has it
 recaps=()
-recap() {
-	local l
-	while IFS= read -r l; do
-		recaps+=("# recap: $1: $l")
-	done < <({
-		cat "$2/watchdog.fired" 2>/dev/null
-		grep -E -m 1 -A 8 'Oops|BUG:|WARNING:|Kernel panic|soft lockup|hard LOCKUP|blocked for more than|rcu: INFO:|RCU stall|general protection|UBSAN:|KASAN:' \
-			"$2/console.log" 2>/dev/null | grep -E 'Oops|BUG:|WARNING:|panic|lockup|LOCKUP|blocked|rcu|RCU|protection|UBSAN|KASAN|Comm:|RIP:' | head -n 4
-	} | cut -c 1-200)
-}
 
 pass=0 failn=0 skipn=0 n=1
 for kver in "${kernels[@]}"; do
@@ -107,8 +96,10 @@ for kver in "${kernels[@]}"; do
 		if [ "$qrc" != 0 ] && [ -s "$out/harness.err" ]; then
 			sed 's/^/# /' "$out/harness.err"
 		fi
-		if [ "$qrc" != 0 ]; then
-			recap "$series" "$out"
+		if [ "$qrc" != 0 ] && [ -s "$out/recap" ]; then
+			while IFS= read -r line; do
+				recaps+=("# recap: $series: $line")
+			done <"$out/recap"
 		fi
 		if [ ${#todo[@]} -gt 0 ]; then
 			# the guest died in the middle of todo[0]

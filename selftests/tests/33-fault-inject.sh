@@ -23,7 +23,8 @@ km=$dbg/kmemleak
 
 vmx_load ours
 read -r lo hi < <(vmx_range)
-hangs0=$(dmesg | grep -c 'transmit queue [0-9]* timed out')
+tx_timeouts() { dmesg | grep -c 'transmit queue [0-9]* timed out'; }
+hangs0=$(tx_timeouts)
 vmx_setup
 mode_file=/sys/class/net/$SRV_IF/vmxnet3_poll/rx-0/mode
 traffic() {
@@ -165,7 +166,7 @@ traffic "after the switch loop"
 pq srv "$SRV_IF" 0 mode irq
 
 # ---- 3. nothing left ----
-hangs=$(($(dmesg | grep -c 'transmit queue [0-9]* timed out') - hangs0))
+hangs=$(($(tx_timeouts) - hangs0))
 log "tx watchdog timeouts during the test: $hangs"
 [ "$hangs" = 0 ] || fail "$hangs tx queue timeouts: a queue was left without completions"
 ip netns exec srv ethtool --set-priv-flags "$SRV_IF" busy-poll on

@@ -7,7 +7,7 @@
 # key, patching every freezing() site with text_poke_bp().  Before the
 # pollers read that key as data, a poller spinning through such a site
 # went on executing the int3 of a finished patch under QEMU TCG: in every
-# run, within 17 to 346 suspends, "Oops: int3" on 6.12 (in vmx-*, once in
+# run, within 17 to 391 suspends, "Oops: int3" on 6.12 (in vmx-*, once in
 # a task leaving __refrigerator()), an int3 loop and an RCU stall on 6.1.
 N=1000
 vmx_load ours
