@@ -10,6 +10,7 @@
 #   make bench                                    the full benchmark
 #   make style                                    checkpatch, sparse and W=1 lane only
 #   make check-debug                              whole suite on a KASAN/lockdep 6.12 build
+#   make check-kcsan                              polling tests on a KCSAN/lockdep 6.12 build
 #   make upstream-series KSRC=<git tree>          format-patch series for that tree
 
 TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
@@ -20,7 +21,7 @@ BUILD = $(TOP)/build/$(KVER)
 VERSION := $(shell cat $(TOP)/VERSION)
 KERNELS ?= $(shell $(TOP)/scripts/kernels.sh)
 
-.PHONY: all module install uninstall clean deps style check check-guest check-debug demo bench upstream-series
+.PHONY: all module install uninstall clean deps style check check-guest check-debug check-kcsan demo bench upstream-series
 
 all: module
 
@@ -59,8 +60,12 @@ check:
 	@$(TOP)/scripts/check.sh $(KERNELS)
 
 check-debug:
-	@$(TOP)/scripts/deps.sh
-	@$(TOP)/scripts/check-debug.sh
+	@$(TOP)/scripts/deps.sh kernel-build
+	@$(TOP)/scripts/check-debug.sh --flavor kasan
+
+check-kcsan:
+	@$(TOP)/scripts/deps.sh kernel-build
+	@$(TOP)/scripts/check-debug.sh --flavor kcsan
 
 upstream-series:
 	@test -n "$(KSRC)" || { echo "make upstream-series KSRC=<kernel git tree>"; exit 2; }

@@ -1,8 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# deps.sh: make sure the Debian packages the build, the QEMU guests and the
-# benchmark need are installed.  As root it installs what is missing
+# deps.sh [kernel-build]: make sure the Debian packages the build, the QEMU
+# guests and the benchmark need are installed; with kernel-build also what
+# building a kernel from source needs (make check-debug, make check-kcsan).
+# As root it installs what is missing
 # (apt-get update once, then apt-get install); otherwise it prints the
 # exact command and fails.  Guests see the host's root, so every tool the
 # tests run in a guest is a host package too.
@@ -10,7 +12,7 @@ set -euo pipefail
 
 pkgs=(
 	# build
-	make gcc libc6-dev patch xz-utils kmod dwarves bc
+	make gcc libc6-dev patch git xz-utils kmod dwarves bc
 	linux-source-6.1 linux-source-6.12
 	linux-headers-amd64 linux-headers-6.12-amd64
 	# the kernels the guests boot
@@ -23,6 +25,9 @@ pkgs=(
 	# packaging
 	dkms
 )
+if [ "${1:-}" = kernel-build ]; then
+	pkgs+=(flex bison libelf-dev libssl-dev cpio rsync)
+fi
 
 missing=()
 for p in "${pkgs[@]}"; do

@@ -17,6 +17,14 @@ ln -sf /proc/self/fd/0 /dev/stdin
 ln -sf /proc/self/fd/1 /dev/stdout
 ln -sf /proc/self/fd/2 /dev/stderr
 mount -t devpts devpts /dev/pts
+# vmx.resume=1: resume from the hibernation image on the first virtio
+# disk (scripts/hibernate-check.sh); the write returns only without one
+if grep -qw 'vmx\.resume=1' /proc/cmdline; then
+	modprobe virtio_blk
+	for i in $(seq 100); do [ -e /sys/block/vda/dev ] && break; sleep 0.1; done
+	cat /sys/block/vda/dev >/sys/power/resume
+	echo "guest-init: no hibernation image to resume from on /dev/vda" >/dev/console
+fi
 mount -t tmpfs tmpfs /dev/shm
 # the checkout (vmx.top) may live under one of the places that get a
 # tmpfs (a clone in /tmp or /root): keep it visible at the same path

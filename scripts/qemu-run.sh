@@ -17,6 +17,7 @@
 #               rc (its exit status)
 #   -t SECS     wall-clock limit (default 900)
 #   -a ARGS     extra kernel command line
+#   -d FILE     a raw disk image as the guest's first virtio disk (/dev/vda)
 #   -q          do not stream the command's output
 #   -P          performance run: no slub_debug/kfence (the benchmark)
 #
@@ -36,8 +37,8 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-kver= nics=2 cpus=2 mem=1536 out= limit=900 append= quiet=0 debug=1
-while getopts "k:n:c:m:o:t:a:qP" opt; do
+kver= nics=2 cpus=2 mem=1536 out= limit=900 append= quiet=0 debug=1 disk=
+while getopts "k:n:c:m:o:t:a:d:qP" opt; do
 	case $opt in
 	k) kver=$OPTARG ;;
 	n) nics=$OPTARG ;;
@@ -46,6 +47,7 @@ while getopts "k:n:c:m:o:t:a:qP" opt; do
 	o) out=$OPTARG ;;
 	t) limit=$OPTARG ;;
 	a) append=$OPTARG ;;
+	d) disk=$OPTARG ;;
 	q) quiet=1 ;;
 	P) debug=0 ;;
 	*) exit 2 ;;
@@ -99,6 +101,12 @@ cmdline+=" sysctl.kernel.panic_on_rcu_stall=1"
 cmdline+=" tsc=reliable no_timer_check net.ifnames=0 biosdevname=0"
 cmdline+=" vmx.top=$top vmx.init=$top/scripts/guest-init.sh $append ${VMX_APPEND:-}"
 
+diskargs=()
+if [ -n "$disk" ]; then
+	[ -f "$disk" ] || die "no disk image $disk"
+	diskargs=(-drive "file=$disk,format=raw,if=virtio,cache=writeback")
+fi
+
 netargs=()
 for ((i = 0; i < nics; i++)); do
 	netargs+=(-netdev "hubport,id=n$i,hubid=0"
@@ -146,7 +154,7 @@ timeout --foreground -k 10 "$limit" qemu-system-x86_64 \
 	-device virtio-9p-pci,fsdev=root,mount_tag=hostroot \
 	-fsdev local,id=out,path="$out",security_model=none \
 	-device virtio-9p-pci,fsdev=out,mount_tag=vmxout \
-	"${netargs[@]}" </dev/null >"$out/qemu.log" 2>&1 &
+	"${diskargs[@]}" "${netargs[@]}" </dev/null >"$out/qemu.log" 2>&1 &
 qpid=$!
 cat <>"$out/monitor.out" >/dev/null & # keep the monitor's output flowing
 drainpid=$!
