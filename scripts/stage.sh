@@ -78,7 +78,7 @@ if [ "$(cat "$stage/.import-key" 2>/dev/null)" != "$key" ]; then
 
 	echo "  PATCH   patches/$series"
 	while read -r p; do
-		if ! patch -d "$tmp/src" -p1 --batch --forward --no-backup-if-mismatch \
+		if ! patch -d "$tmp/src" -p1 --batch --forward --fuzz=0 --no-backup-if-mismatch \
 			-r "$tmp/rej" -s <"$patchdir/$p" >"$tmp/patch.log" 2>&1; then
 			cat "$tmp/patch.log" >&2
 			die "patches/$series/$p does not apply to $ksrc (upstream changed?): refresh the patch"

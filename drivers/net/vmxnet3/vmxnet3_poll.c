@@ -23,7 +23,6 @@
 
 #include <linux/device.h>
 #include <linux/error-injection.h>
-#include <linux/freezer.h>
 #include <linux/interrupt.h>
 #include <linux/irq.h>
 #include <linux/kthread.h>
@@ -206,6 +205,16 @@ static bool vmxnet3_poll_msix(struct vmxnet3_poll *pp)
 	return pp->adapter->intr.type == VMXNET3_IT_MSIX;
 }
 
+/*
+ * A queue can poll with a vector of its own, while it exists: a resume can
+ * fall back from MSI-X to one MSI or INTx vector, or to one rx queue.
+ */
+static bool vmxnet3_poll_capable(struct vmxnet3_poll_queue *pq)
+{
+	return vmxnet3_poll_msix(pq->pp) &&
+	       pq->qid < pq->pp->adapter->num_rx_queues;
+}
+
 static int vmxnet3_poll_irq_of(struct vmxnet3_poll_queue *pq)
 {
 	struct vmxnet3_adapter *adapter = pq->pp->adapter;
@@ -222,16 +231,17 @@ bool vmxnet3_poll_irq(struct vmxnet3_rx_queue *rq)
 	struct vmxnet3_poll_queue *pq = vmxnet3_pq(rq);
 
 	vmxnet3_poll_stat_add(pq, VMXNET3_POLL_STAT_IRQS, 1);
-	/* masked by the caller, or by the device in auto mask mode; ordered
-	 * before the caller's napi_schedule() (see vmxnet3_poll_napi_done())
-	 */
+	/* masked by the caller, or by the device in auto mask mode */
 	WRITE_ONCE(pq->irq_masked, true);
+	if (READ_ONCE(pq->mode) != VMXNET3_POLL_KTHREAD)
+		return false;
 	/* The thread polls and re-arms the interrupt when it sleeps again.
-	 * Without a thread, or with one not polling (starting, stopping,
-	 * frozen), softirq NAPI takes over.
+	 * Without one (starting, stopping), softirq NAPI takes over.  Pairs
+	 * with the barrier of the thread's kick when it exits: either the
+	 * thread is seen, or its kick's NAPI pass sees irq_masked.
 	 */
-	if (READ_ONCE(pq->mode) != VMXNET3_POLL_KTHREAD ||
-	    READ_ONCE(pq->tstate) == VMXNET3_POLL_T_NONE)
+	smp_mb();
+	if (READ_ONCE(pq->tstate) == VMXNET3_POLL_T_NONE)
 		return false;
 	return vmxnet3_poll_wake(pq);
 }
@@ -242,6 +252,7 @@ bool vmxnet3_poll_napi_done(struct vmxnet3_rx_queue *rq, int budget, int done)
 	struct napi_struct *napi = &rq->napi;
 	bool busy = test_bit(NAPI_STATE_IN_BUSY_POLL, &napi->state);
 	bool thread = READ_ONCE(pq->thread_polling);
+	bool hold;
 	int mode;
 
 	vmxnet3_poll_stat_add(pq, VMXNET3_POLL_STAT_POLLS, 1);
@@ -253,35 +264,39 @@ bool vmxnet3_poll_napi_done(struct vmxnet3_rx_queue *rq, int budget, int done)
 	/* the polling thread keeps NAPI and the interrupt masked */
 	if (thread)
 		return false;
+	/* A busy-poll loop keeps NAPI (napi_complete_done() would say so):
+	 * note for its last pass, outside the loop, what the loop found.
+	 */
 	if (busy) {
 		pq->busy_seen = true;
 		pq->busy_found |= done > 0;
+		return false;
 	}
 	if (done >= budget)
 		return false;
-	/* busy polling, deferred hard irqs, or rescheduled: stay masked */
-	if (!napi_complete_done(napi, done))
-		return false;
 
+	/* Still the NAPI owner: take the loop's record.  A busy-poll loop
+	 * that just ended with packets leaves the interrupt masked, since
+	 * the application is likely to poll again soon; the timer re-arms
+	 * it unless busy polling comes back.  A loop that found nothing
+	 * ends in a sleeping application, which the interrupt must wake:
+	 * re-arm at once.  The timer is armed while NAPI is still ours, so
+	 * that napi_disable() orders it before vmxnet3_poll_quiesced().
+	 */
 	mode = READ_ONCE(pq->mode);
-	if (mode == VMXNET3_POLL_BUSY && pq->busy_seen &&
-	    (pq->busy_found || done)) {
-		/* A busy-poll loop just ended with packets: the application
-		 * is likely to poll again soon, so keep the interrupt masked
-		 * and let the timer re-arm it unless busy polling comes back.
-		 * A loop that found nothing ends in a sleeping application,
-		 * which the interrupt must wake: re-arm at once.
-		 */
-		pq->busy_seen = false;
-		pq->busy_found = false;
+	hold = mode == VMXNET3_POLL_BUSY && pq->busy_seen &&
+	       (pq->busy_found || done) && READ_ONCE(pq->pp->active);
+	pq->busy_seen = false;
+	pq->busy_found = false;
+	if (hold)
 		hrtimer_start(&pq->busy_timer,
 			      ns_to_ktime((u64)READ_ONCE(pq->busy_timeout_us) *
 					  NSEC_PER_USEC),
 			      HRTIMER_MODE_REL_PINNED);
+
+	/* deferred hard irqs, or rescheduled: stay masked */
+	if (!napi_complete_done(napi, done) || hold)
 		return false;
-	}
-	pq->busy_seen = false;
-	pq->busy_found = false;
 
 	if (mode == VMXNET3_POLL_KTHREAD &&
 	    READ_ONCE(pq->tstate) == VMXNET3_POLL_T_POLLING) {
@@ -317,29 +332,12 @@ static enum hrtimer_restart vmxnet3_poll_busy_timeout(struct hrtimer *timer)
 
 /* ---- the polling thread ---- */
 
-/*
- * freezing(current), with its static branch read as data.  The freezer
- * enables freezer_active as a suspend starts, patching every site with
- * text_poke_bp(), while this loop runs through its site nonstop: on QEMU
- * TCG (2 vCPUs, as the tests run) that let the poller execute the int3 of
- * a patch already finished ("Oops: int3" in vmx-*, the freezing task
- * stuck in text_poke_bp_batch()) within a few hundred suspends.  The key
- * is enabled before pm_freezing and pm_nosig_freezing are set, so reading
- * it first answers exactly what freezing() does.
- */
-static bool vmxnet3_poll_freezing(void)
-{
-	return static_key_enabled(&freezer_active) &&
-	       freezing_slow_path(current);
-}
-
 /* Sleep until woken (interrupt, NAPI handed back, stop) or @timeout. */
 static void vmxnet3_poll_thread_wait(struct vmxnet3_poll_queue *pq,
 				     long timeout)
 {
 	set_current_state(TASK_INTERRUPTIBLE);
-	if (!READ_ONCE(pq->wake) && !kthread_should_stop() &&
-	    !vmxnet3_poll_freezing())
+	if (!READ_ONCE(pq->wake) && !kthread_should_stop())
 		schedule_timeout(timeout);
 	__set_current_state(TASK_RUNNING);
 	WRITE_ONCE(pq->wake, false);
@@ -359,13 +357,24 @@ static bool vmxnet3_poll_thread_own(struct vmxnet3_poll_queue *pq)
 	return true;
 }
 
-/* Hand NAPI back and re-arm the interrupt. */
+/*
+ * Re-arm the interrupt and hand NAPI back.  Unmask first, still the owner:
+ * an interrupt from then on wakes the thread, or finds NAPI taken and has
+ * napi_complete_done() schedule another pass.  Under netpoll's lock, as
+ * any poll of NAPI: inside netpoll's own poll, napi_complete_done() would
+ * return without releasing NAPI, and leave it scheduled with no owner.
+ */
 static void vmxnet3_poll_thread_release(struct vmxnet3_poll_queue *pq)
 {
+	struct napi_struct *napi = &pq->rq->napi;
+	void *have;
+
 	local_bh_disable();
-	napi_complete_done(&pq->rq->napi, 0);
-	local_bh_enable();
+	have = netpoll_poll_lock(napi);
 	vmxnet3_poll_unmask(pq);
+	napi_complete_done(napi, 0);
+	netpoll_poll_unlock(have);
+	local_bh_enable();
 }
 
 static int vmxnet3_poll_thread_pass(struct vmxnet3_poll_queue *pq)
@@ -375,6 +384,8 @@ static int vmxnet3_poll_thread_pass(struct vmxnet3_poll_queue *pq)
 	void *have;
 	int work;
 
+	/* an interrupt from here on keeps the thread from sleeping */
+	smp_store_mb(pq->wake, false);
 	/* what the core's threaded NAPI does around a poll */
 	local_bh_disable();
 	vmxnet3_poll_bpf_ctx_set(&bpf_ctx);
@@ -389,6 +400,12 @@ static int vmxnet3_poll_thread_pass(struct vmxnet3_poll_queue *pq)
 	return work;
 }
 
+/*
+ * Not freezable: a frozen thread cannot be stopped (kthread_stop() does
+ * not thaw it), and system sleep and power-off stop the device with the
+ * kernel threads still frozen.  Suspend stops the thread like any quiesce
+ * (vmxnet3_poll_stop()); resume's activation starts a new one.
+ */
 static int vmxnet3_poll_thread(void *data)
 {
 	struct vmxnet3_poll_queue *pq = data;
@@ -398,27 +415,16 @@ static int vmxnet3_poll_thread(void *data)
 	unsigned int idle;
 	int cpu;
 
-	set_freezable();
 	while (!kthread_should_stop()) {
-		if (unlikely(vmxnet3_poll_freezing())) {
-			/* system suspend: NAPI and the interrupt go back to
-			 * the driver, which suspends the device meanwhile
-			 */
-			WRITE_ONCE(pq->tstate, VMXNET3_POLL_T_NONE);
-			if (owner)
-				vmxnet3_poll_thread_release(pq);
-			owner = false;
-			try_to_freeze();
-			continue;
-		}
-		/* back on its CPU once that is online again */
+		/* back on its CPU once that is up again */
 		cpu = READ_ONCE(pq->cpu);
 		if (unlikely(cpu >= 0 && cpu != raw_smp_processor_id() &&
-			     cpu_online(cpu)))
+			     cpu_active(cpu)))
 			set_cpus_allowed_ptr(current, cpumask_of(cpu));
 
 		if (!owner) {
-			WRITE_ONCE(pq->tstate, VMXNET3_POLL_T_POLLING);
+			/* a pass completing NAPI from now on wakes us */
+			smp_store_mb(pq->tstate, VMXNET3_POLL_T_POLLING);
 			owner = vmxnet3_poll_thread_own(pq);
 			if (!owner) {
 				/* someone else polls: they wake us when done */
@@ -441,7 +447,6 @@ static int vmxnet3_poll_thread(void *data)
 			idle = READ_ONCE(pq->idle_usecs);
 			if (idle &&
 			    ktime_get_ns() - last_work >= (u64)idle * NSEC_PER_USEC) {
-				WRITE_ONCE(pq->wake, false);
 				WRITE_ONCE(pq->tstate, VMXNET3_POLL_T_SLEEPING);
 				vmxnet3_poll_thread_release(pq);
 				owner = false;
@@ -452,7 +457,12 @@ static int vmxnet3_poll_thread(void *data)
 				continue;
 			}
 		}
-		cond_resched();
+		/* Let others run, and give RCU-Tasks its quiescent state: a
+		 * thread that never blocks has no voluntary context switch,
+		 * which synchronize_rcu_tasks() (kprobes, ftrace and BPF
+		 * trampolines, livepatch) otherwise waits for.
+		 */
+		cond_resched_tasks_rcu_qs();
 	}
 
 	WRITE_ONCE(pq->tstate, VMXNET3_POLL_T_NONE);
@@ -469,9 +479,9 @@ static const struct cpumask *vmxnet3_poll_cpumask(struct vmxnet3_poll_queue *pq)
 	int cpu = READ_ONCE(pq->cpu);
 
 	if (cpu >= 0)
-		return cpu_online(cpu) ? cpumask_of(cpu) : NULL;
+		return cpu_active(cpu) ? cpumask_of(cpu) : NULL;
 	mask = irq_get_affinity_mask(vmxnet3_poll_irq_of(pq));
-	if (!mask || !cpumask_intersects(mask, cpu_online_mask))
+	if (!mask || !cpumask_intersects(mask, cpu_active_mask))
 		return cpu_possible_mask;
 	return mask;
 }
@@ -555,7 +565,7 @@ static int vmxnet3_poll_switch(struct vmxnet3_poll_queue *pq, int mode)
 		return -EINVAL;
 	if (mode == old)
 		return 0;
-	if (mode != VMXNET3_POLL_IRQ && !vmxnet3_poll_msix(pp))
+	if (mode != VMXNET3_POLL_IRQ && !vmxnet3_poll_capable(pq))
 		return -EOPNOTSUPP;
 
 	if (old == VMXNET3_POLL_KTHREAD)
@@ -676,13 +686,13 @@ int vmxnet3_poll_set_busy_timeout(struct vmxnet3_poll_queue *pq, int usecs)
 
 /* ---- device life cycle ---- */
 
-static void vmxnet3_poll_cancel_timers(void *data)
+static void vmxnet3_poll_reset_retry(struct work_struct *work)
 {
-	struct vmxnet3_poll *pp = data;
-	unsigned int i;
+	struct vmxnet3_poll *pp =
+		container_of(to_delayed_work(work), struct vmxnet3_poll,
+			     reset_retry);
 
-	for (i = 0; i < pp->nr_queues; i++)
-		hrtimer_cancel(&pp->q[i].busy_timer);
+	schedule_work(&pp->adapter->work);
 }
 
 int vmxnet3_poll_init(struct vmxnet3_adapter *adapter)
@@ -690,7 +700,6 @@ int vmxnet3_poll_init(struct vmxnet3_adapter *adapter)
 	struct device *dev = &adapter->pdev->dev;
 	unsigned int i, n = adapter->num_rx_queues;
 	struct vmxnet3_poll *pp;
-	int err;
 
 	pp = devm_kzalloc(dev, struct_size(pp, q, n), GFP_KERNEL);
 	if (!pp)
@@ -698,6 +707,7 @@ int vmxnet3_poll_init(struct vmxnet3_adapter *adapter)
 	pp->adapter = adapter;
 	pp->nr_queues = n;
 	mutex_init(&pp->lock);
+	INIT_DELAYED_WORK(&pp->reset_retry, vmxnet3_poll_reset_retry);
 
 	if (poll_mode != VMXNET3_POLL_IRQ && !vmxnet3_poll_msix(pp))
 		dev_warn(dev, "poll_mode=%s needs MSI-X interrupts; using irq mode\n",
@@ -717,9 +727,6 @@ int vmxnet3_poll_init(struct vmxnet3_adapter *adapter)
 		vmxnet3_poll_timer_setup(&pq->busy_timer,
 					 vmxnet3_poll_busy_timeout);
 	}
-	err = devm_add_action_or_reset(dev, vmxnet3_poll_cancel_timers, pp);
-	if (err)
-		return err;
 
 	/* netdev netlink: which NAPI serves which queue */
 	for (i = 0; i < n; i++)
@@ -753,6 +760,16 @@ void vmxnet3_poll_unregister(struct vmxnet3_adapter *adapter)
 	vmxnet3_poll_sysfs_del(adapter->poll);
 }
 
+/*
+ * The device is closed: a reset does nothing now and schedules no retry,
+ * and no tx timeout queues one any more.
+ */
+void vmxnet3_poll_unregistered(struct vmxnet3_adapter *adapter)
+{
+	cancel_delayed_work_sync(&adapter->poll->reset_retry);
+	cancel_work_sync(&adapter->work);
+}
+
 void vmxnet3_poll_start(struct vmxnet3_adapter *adapter)
 {
 	struct vmxnet3_poll *pp = adapter->poll;
@@ -760,14 +777,20 @@ void vmxnet3_poll_start(struct vmxnet3_adapter *adapter)
 	int err;
 
 	mutex_lock(&pp->lock);
+	pp->reset_failures = 0;
+	cancel_delayed_work(&pp->reset_retry);
 	for (i = 0; i < pp->nr_queues; i++) {
 		struct vmxnet3_poll_queue *pq = &pp->q[i];
 
-		vmxnet3_poll_link_irq(&pq->rq->napi, vmxnet3_poll_irq_of(pq));
-		/* vmxnet3_activate_dev() just unmasked every interrupt */
-		WRITE_ONCE(pq->irq_masked, false);
-		pq->busy_seen = false;
-		pq->busy_found = false;
+		if (pq->mode != VMXNET3_POLL_IRQ && !vmxnet3_poll_capable(pq)) {
+			netdev_warn(adapter->netdev,
+				    "rx-%u: %s mode needs MSI-X interrupts and the queue: irq mode\n",
+				    i, vmxnet3_poll_mode_name(pq->mode));
+			WRITE_ONCE(pq->mode, VMXNET3_POLL_IRQ);
+		}
+		if (i < adapter->num_rx_queues)
+			vmxnet3_poll_link_irq(&pq->rq->napi,
+					      vmxnet3_poll_irq_of(pq));
 		if (pq->mode != VMXNET3_POLL_KTHREAD ||
 		    rcu_access_pointer(pq->task))
 			continue;
@@ -779,24 +802,7 @@ void vmxnet3_poll_start(struct vmxnet3_adapter *adapter)
 			WRITE_ONCE(pq->mode, VMXNET3_POLL_IRQ);
 		}
 	}
-	pp->active = true;
-	mutex_unlock(&pp->lock);
-}
-
-/*
- * System suspend runs with tasks frozen, pollers included, and a frozen
- * thread cannot be stopped: it gave NAPI back before freezing, stays, and
- * polls again after thaw (the resume path's activate finds it running).
- */
-void vmxnet3_poll_suspend(struct vmxnet3_adapter *adapter)
-{
-	struct vmxnet3_poll *pp = adapter->poll;
-	unsigned int i;
-
-	mutex_lock(&pp->lock);
-	pp->active = false;
-	for (i = 0; i < pp->nr_queues; i++)
-		hrtimer_cancel(&pp->q[i].busy_timer);
+	WRITE_ONCE(pp->active, true);
 	mutex_unlock(&pp->lock);
 }
 
@@ -873,10 +879,64 @@ void vmxnet3_poll_stop(struct vmxnet3_adapter *adapter)
 	unsigned int i;
 
 	mutex_lock(&pp->lock);
-	pp->active = false;
+	WRITE_ONCE(pp->active, false);
 	for (i = 0; i < pp->nr_queues; i++) {
 		vmxnet3_poll_thread_stop(&pp->q[i]);
 		hrtimer_cancel(&pp->q[i].busy_timer);
 	}
 	mutex_unlock(&pp->lock);
+}
+
+/*
+ * Suspend does not quiesce the device (it sets no QUIESCED bit): a reset
+ * running meanwhile would quiesce it once more and wait in napi_disable()
+ * for good.  Upstream's tx timeout can queue one too; the retry of a
+ * failed reset is ours.  Resume re-initialises the device anyway.
+ */
+void vmxnet3_poll_suspend(struct vmxnet3_adapter *adapter)
+{
+	cancel_delayed_work_sync(&adapter->poll->reset_retry);
+	cancel_work_sync(&adapter->work);
+	vmxnet3_poll_stop(adapter);
+}
+
+/*
+ * A busy-poll loop still running when the pollers stopped may have armed
+ * the busy timer again with its last pass; no pass runs now, so this
+ * cancel is final: the timer cannot fire into a freed netdev.
+ */
+void vmxnet3_poll_quiesced(struct vmxnet3_adapter *adapter)
+{
+	struct vmxnet3_poll *pp = adapter->poll;
+	unsigned int i;
+
+	for (i = 0; i < pp->nr_queues; i++) {
+		struct vmxnet3_poll_queue *pq = &pp->q[i];
+
+		hrtimer_cancel(&pq->busy_timer);
+		pq->busy_seen = false;
+		pq->busy_found = false;
+	}
+}
+
+/*
+ * vmxnet3_reset_work() left the device quiesced, its interrupts freed and
+ * the carrier off, with the interface up.  Run the reset again after 1 s,
+ * twice as long after each failure in a row, up to 30 s, until an
+ * activation succeeds (vmxnet3_poll_start()) or the interface is closed
+ * (the reset then does nothing).  Called with rtnl held.
+ */
+void vmxnet3_poll_reset_failed(struct vmxnet3_adapter *adapter)
+{
+	struct vmxnet3_poll *pp = adapter->poll;
+	unsigned int n, secs;
+
+	mutex_lock(&pp->lock);
+	n = ++pp->reset_failures;
+	mutex_unlock(&pp->lock);
+	secs = min(1U << min(n - 1, 5U), 30U);
+	netdev_err(adapter->netdev,
+		   "reset: the device did not come back (failure %u in a row): next reset in %u s\n",
+		   n, secs);
+	schedule_delayed_work(&pp->reset_retry, secs * HZ);
 }

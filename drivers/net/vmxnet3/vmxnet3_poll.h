@@ -18,14 +18,20 @@
 int vmxnet3_poll_init(struct vmxnet3_adapter *adapter);
 /* probe, after register_netdev(): sysfs */
 void vmxnet3_poll_register(struct vmxnet3_adapter *adapter);
-/* remove, before unregister_netdev() */
+/* remove, before unregister_netdev(): sysfs */
 void vmxnet3_poll_unregister(struct vmxnet3_adapter *adapter);
+/* remove, after unregister_netdev() closed the device: no reset runs later */
+void vmxnet3_poll_unregistered(struct vmxnet3_adapter *adapter);
 /* end of vmxnet3_activate_dev(): start pollers */
 void vmxnet3_poll_start(struct vmxnet3_adapter *adapter);
 /* start of quiesce and shutdown: stop pollers */
 void vmxnet3_poll_stop(struct vmxnet3_adapter *adapter);
-/* start of suspend (tasks, pollers included, are frozen) */
+/* start of suspend and freeze: no reset retry, stop pollers */
 void vmxnet3_poll_suspend(struct vmxnet3_adapter *adapter);
+/* quiesce and suspend, after napi_disable(): no NAPI pass runs any more */
+void vmxnet3_poll_quiesced(struct vmxnet3_adapter *adapter);
+/* vmxnet3_reset_work() could not re-activate the device: try again later */
+void vmxnet3_poll_reset_failed(struct vmxnet3_adapter *adapter);
 /* vmxnet3_request_irqs() failed at MSI-X vector @failed: free those before */
 void vmxnet3_poll_unwind_irqs(struct vmxnet3_adapter *adapter, int failed);
 /* end of vmxnet3_rq_init(): -ENOMEM unless both rings got every buffer */

@@ -11,6 +11,7 @@
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
+#include <linux/workqueue.h>
 
 #include "vmxnet3_int.h"
 #include "vmxnet3_poll_compat.h"
@@ -65,8 +66,16 @@ struct vmxnet3_poll_queue {
 	unsigned int idle_usecs;
 	unsigned int busy_timeout_us;
 
+	/*
+	 * True whenever the queue's interrupt may be masked: whoever masks it
+	 * sets it (the interrupt handler, right after the device or the
+	 * handler masked; the thread, before its mask write), and only a
+	 * context that goes on to write the unmask clears it.  A NAPI pass
+	 * that completes NAPI unmasks only when it is set.
+	 */
+	bool irq_masked;
+
 	/* busy-poll mode */
-	bool irq_masked;		/* the queue's interrupt is masked */
 	struct hrtimer busy_timer;	/* re-arms the interrupt */
 	bool busy_seen;			/* NAPI owner only: polled by a */
 	bool busy_found;		/* busy-poll loop, which found packets */
@@ -87,6 +96,9 @@ struct vmxnet3_poll {
 	struct vmxnet3_adapter *adapter;
 	struct mutex lock;		/* modes, settings, pollers */
 	bool active;			/* device activated: pollers may run */
+	/* a reset whose re-activation failed is retried, backing off */
+	struct delayed_work reset_retry;
+	unsigned int reset_failures;	/* in a row, pp->lock */
 	struct kobject *kobj;		/* sysfs vmxnet3_poll/ */
 	unsigned int nr_queues;
 	struct vmxnet3_poll_queue q[];
