@@ -4,6 +4,9 @@
 # style.sh [KVER...]: the style lane.
 #   - checkpatch.pl --strict --no-tree -f on the project's own C files, and
 #     on the hook patches (only their added lines are judged);
+#   - the hook patches are what scripts/patches.sh writes (git format-patch
+#     of a tree they were applied to with git am): subjects, index lines
+#     and hunk context true;
 #   - a W=1 build per kernel: no compiler warning at all;
 #   - sparse (C=2) per kernel: no warning in the project's own files.
 # checkpatch.pl comes from the kernel source (scripts/kernel-tools.sh).
@@ -29,7 +32,7 @@ result() { # result OK|FAIL NAME LOGFILE
 	fi
 }
 echo "KTAP version 1"
-echo "1..$((2 + 2 * ${#kernels[@]}))"
+echo "1..$((3 + 2 * ${#kernels[@]}))"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
@@ -46,6 +49,13 @@ for p in "$top"/patches/*/*.patch; do
 	"${checkpatch[@]}" --quiet --no-signoff "$p" >>"$log" 2>&1 || ok=FAIL
 done
 result $ok checkpatch-patches "$log"
+
+: >"$log"
+ok=OK
+for d in "$top"/patches/*/; do
+	"$top/scripts/patches.sh" check "$(basename "$d")" >>"$log" 2>&1 || ok=FAIL
+done
+result $ok patches-generated "$log"
 
 for kver in "${kernels[@]}"; do
 	series=$(sed -n 's/^\([0-9]\+\.[0-9]\+\).*/\1/p' <<<"$kver")
