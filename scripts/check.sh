@@ -3,8 +3,9 @@
 #
 # check.sh [KVER...]: everything `make check` runs: the style lane
 # (scripts/style.sh), the QEMU harness's own check (scripts/harness-check.sh),
-# make demo reduced (scripts/demo-check.sh) and the in-guest selftests on
-# every kernel (selftests/run.sh).  Ends with one
+# make demo reduced (scripts/demo-check.sh), hibernation with polling
+# threads (scripts/hibernate-check.sh) and the in-guest selftests on every
+# kernel (selftests/run.sh).  Ends with one
 # line "N passed, N failed, N skipped".
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -15,6 +16,7 @@ start=$(date +%s)
 "$top/scripts/style.sh" "$@" | tee "$tmp/style"
 "$top/scripts/harness-check.sh" | tee "$tmp/harness"
 "$top/scripts/demo-check.sh" | tee "$tmp/demo"
+"$top/scripts/hibernate-check.sh" "$@" | tee "$tmp/hibernate"
 "$top/selftests/run.sh" "$@" | tee "$tmp/tests"
 
 count() { # count FILE WORD: the number before WORD in the file's last totals line
@@ -24,7 +26,7 @@ count() { # count FILE WORD: the number before WORD in the file's last totals li
 	echo "${v:-0}"
 }
 p=0 f=0
-for lane in style harness demo tests; do
+for lane in style harness demo hibernate tests; do
 	p=$((p + $(count "$tmp/$lane" passed)))
 	f=$((f + $(count "$tmp/$lane" failed)))
 	# a lane that died before its totals line is a failure too
@@ -32,7 +34,7 @@ for lane in style harness demo tests; do
 done
 s=$(count "$tmp/tests" skipped)
 # what failed, again at the end, where a log's tail shows it
-grep -h -e '^not ok' -e '^# recap: ' "$tmp/style" "$tmp/harness" "$tmp/demo" "$tmp/tests" |
+grep -h -e '^not ok' -e '^# recap: ' "$tmp/style" "$tmp/harness" "$tmp/demo" "$tmp/hibernate" "$tmp/tests" |
 	sed 's/^not ok/# failed: not ok/'
 echo "# make check: $(( $(date +%s) - start )) s"
 echo "$p passed, $f failed, $s skipped"

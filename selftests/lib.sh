@@ -221,6 +221,21 @@ xps_queue0() { # xps_queue0 NS IF
 	done
 }
 
+# force_reset IF LIMIT: have IF (vmxnet3, any namespace) reset as after a
+# tx timeout (selftests/kmod/tx_timeout.ko calls its ndo_tx_timeout()), and
+# wait up to LIMIT s for the reset to start
+force_reset() {
+	local kmod=$VMX_TOP/build/selftests/kmod-$VMX_KVER/tx_timeout.ko before t0=$SECONDS
+	[ -f "$kmod" ] || fail "no $kmod"
+	before=$(dmesg | grep -c "$1: resetting")
+	insmod "$kmod" ifname="$1" || fail "tx_timeout.ko ifname=$1"
+	rmmod tx_timeout
+	until [ "$(dmesg | grep -c "$1: resetting")" -gt "$before" ]; do
+		[ $((SECONDS - t0)) -le "$2" ] || fail "$1: no reset within $2 s"
+		sleep 0.1
+	done
+}
+
 # ---- traffic ----
 
 # tcp_sha BYTES [PORT]: send BYTES of random data client -> server over TCP,
@@ -238,6 +253,31 @@ tcp_sha() {
 	log "tcp $bytes bytes: sent $want"
 	log "tcp $bytes bytes: got  $got"
 	[ "$want" = "$got" ] || fail "SHA-256 differs after a TCP transfer of $bytes bytes"
+}
+
+# tcp_streams_start BYTES PORT: TCP transfers of BYTES (tcp_sha), one after
+# the other in the background, until tcp_streams_stop
+tcp_streams_start() {
+	rm -f /tmp/streams.stop
+	(
+		n=0
+		until [ -e /tmp/streams.stop ]; do
+			tcp_sha "$1" "$2" >/tmp/streams.sha 2>&1 || exit 1
+			n=$((n + 1))
+		done
+		echo "$n TCP streams of $(($1 >> 20)) MiB intact"
+	) >/tmp/streams.sum &
+	STREAMS_PID=$!
+}
+# tcp_streams_ok WHAT: fail unless every stream so far arrived intact
+tcp_streams_ok() {
+	kill -0 "$STREAMS_PID" 2>/dev/null || fail "$1: a TCP stream failed: $(cat /tmp/streams.sha)"
+}
+# tcp_streams_stop WHAT: end after the current stream; it must be intact
+tcp_streams_stop() {
+	touch /tmp/streams.stop
+	wait "$STREAMS_PID" || fail "TCP stream across $1: $(cat /tmp/streams.sha)"
+	log "$(cat /tmp/streams.sum)"
 }
 
 # udp_rr_run COUNT [server args] -- [client args]: exact-count UDP ping-pong

@@ -13,7 +13,11 @@
 #    vmxnet3_create_queues) and for a switch to kthread mode.  No tx queue
 #    times out.  Each failed operation returns an errno,
 #    the next attempt without faults works and traffic flows.
-# 3. rmmod leaves no thread, no interrupt, and kmemleak finds nothing.
+# 3. a reset (ndo_tx_timeout, as the netdev watchdog calls it) whose
+#    re-activation fails (the first allocation under vmxnet3_activate_dev()
+#    fails) is retried: the retry is logged and traffic comes back, where
+#    upstream left the device down, carrier off, for good.
+# 4. rmmod leaves no thread, no interrupt, and kmemleak finds nothing.
 dbg=/sys/kernel/debug
 ff=$dbg/fail_function
 [ -d $ff ] && [ -f $dbg/failslab/require-start ] ||
@@ -165,7 +169,29 @@ nth_loop "switch to kthread" "pq srv $SRV_IF 0 mode irq" 1000 write "$mode_file"
 traffic "after the switch loop"
 pq srv "$SRV_IF" 0 mode irq
 
-# ---- 3. nothing left ----
+# ---- 3. a failed reset is retried ----
+read -r alo ahi < <(func_range vmxnet3_activate_dev)
+[ -n "$ahi" ] || fail "no vmxnet3_activate_dev in /proc/kallsyms"
+scope "$alo" "$ahi"
+retries0=$(dmesg | grep -c "$SRV_IF: reset: the device did not come back")
+echo 1 >$dbg/failslab/times
+echo 0 >$dbg/failslab/space
+echo 1 >$dbg/failslab/interval
+echo 100 >$dbg/failslab/probability
+t0=$SECONDS
+force_reset "$SRV_IF" $((5 * VMX_TSCALE))
+until ip netns exec cli ping -q -c 1 -W 1 "$SRV_IP" >/dev/null 2>&1; do
+	[ $((SECONDS - t0)) -lt $((20 * VMX_TSCALE)) ] ||
+		fail "no traffic $((SECONDS - t0)) s after a reset whose activation failed: $(dmesg | grep "$SRV_IF" | tail -n 5)"
+done
+echo 0 >$dbg/failslab/probability
+retries=$(($(dmesg | grep -c "$SRV_IF: reset: the device did not come back") - retries0))
+log "reset with its activation failing: $retries retry, traffic back after $((SECONDS - t0)) s"
+log "$(dmesg | grep "$SRV_IF: reset: the device did not come back" | tail -n 1)"
+assert_ge "reset retries" "$retries" 1
+traffic "after the retried reset"
+
+# ---- 4. nothing left ----
 hangs=$(($(tx_timeouts) - hangs0))
 log "tx watchdog timeouts during the test: $hangs"
 [ "$hangs" = 0 ] || fail "$hangs tx queue timeouts: a queue was left without completions"

@@ -1,0 +1,80 @@
+# timeout: 900
+# Activations under load: 24 times a quiesce and re-activation of the
+# server NIC (in turn: forced reset through ndo_tx_timeout, MTU change,
+# ethtool -G, link down/up) while TCP streams, UDP floods in both
+# directions on several flows (both tx queues) and a busy-polling socket
+# run, rx-0 cycling through kthread, busy-poll and irq mode and rx-1 in
+# irq, busy-poll or kthread mode.  No interrupt may be left masked with
+# NAPI idle (an interrupt between the activation's unmask and the pollers'
+# start): the netdev watchdog never fires (it would, 5 s after a tx queue
+# lost its completions), traffic is back within 4 s of each activation
+# (before the watchdog could have rescued it), and every TCP stream
+# arrives intact.
+N=24
+BACK=$((4 * VMX_TSCALE))
+vmx_load ours
+vmx_setup
+nq=$(ip netns exec srv sh -c "ls -d /sys/class/net/$SRV_IF/vmxnet3_poll/rx-*" | wc -l)
+watchdogs() { dmesg | grep -c 'NETDEV WATCHDOG'; }
+w0=$(watchdogs)
+
+tcp_streams_start $((8 << 20)) 5401
+for p in 5411 5412 5413 5414; do
+	ip netns exec cli sockperf sr -i "$CLI_IP" -p $p >/dev/null 2>&1 &
+	ip netns exec srv sockperf tp -i "$CLI_IP" -p $p -m 64 -t 3600 --mps=2000 >/dev/null 2>&1 &
+done
+ip netns exec srv sockperf sr -i "$SRV_IP" -p 5420 --lls 1000 >/dev/null 2>&1 &
+ip netns exec cli sockperf tp -i "$SRV_IP" -p 5420 -m 64 -t 3600 --mps=2000 >/dev/null 2>&1 &
+ip netns exec srv udp_rr -s -a "$SRV_IP" -T 900 -b 1000 >/dev/null 2>&1 &
+ip netns exec cli udp_rr -c -a "$SRV_IP" -n 100000000 -w 100 >/dev/null 2>&1 &
+
+mtu=1500
+modes0=(kthread busy-poll irq)
+modes1=(irq busy-poll kthread irq)
+for i in $(seq $N); do
+	pq srv "$SRV_IF" 0 mode "${modes0[i % 3]}"
+	[ "$nq" -gt 1 ] && pq srv "$SRV_IF" 1 mode "${modes1[i % 4]}"
+	case $((i % 4)) in
+	0)
+		what=reset
+		force_reset "$SRV_IF" "$BACK" ;;
+	1)
+		mtu=$((mtu == 1500 ? 9000 : 1500)) what="mtu $mtu"
+		ip -n srv link set "$SRV_IF" mtu $mtu || fail "$i: mtu $mtu" ;;
+	2)
+		r=$((i % 8 < 4 ? 512 : 1024)) what="ethtool -G rx $r"
+		ip netns exec srv ethtool -G "$SRV_IF" rx $r || fail "$i: ethtool -G rx $r" ;;
+	3)
+		what="down/up"
+		ip -n srv link set "$SRV_IF" down && ip -n srv link set "$SRV_IF" up || fail "$i: down/up" ;;
+	esac
+	t0=$EPOCHREALTIME
+	until ip netns exec cli ping -q -c 1 -W 1 "$SRV_IP" >/dev/null 2>&1; do
+		ms=$(( (${EPOCHREALTIME/./} - ${t0/./}) / 1000 ))
+		[ "$ms" -le $((BACK * 1000)) ] && continue
+		# what state is it in: does it come back by itself, and how?
+		sleep 10
+		dmesg | tail -n 20
+		grep -E "$SRV_IF-" /proc/interrupts
+		ip netns exec srv ethtool -S "$SRV_IF" | grep -E 'rxq[0-9]_(irqs|irq_rearms|polls)'
+		ip netns exec cli ping -q -c 1 -W 1 "$SRV_IP" >/dev/null 2>&1 && log "back 10 s later"
+		fail "$i ($what, rx-0 ${modes0[i % 3]}): no traffic ${BACK}s after the activation"
+	done
+	ms=$(( (${EPOCHREALTIME/./} - ${t0/./}) / 1000 ))
+	log "$i: $what, rx-0 ${modes0[i % 3]}, rx-1 ${modes1[i % 4]}: traffic back after $ms ms"
+	[ "$(watchdogs)" = "$w0" ] || fail "$i ($what): the netdev watchdog fired: $(dmesg | grep 'NETDEV WATCHDOG' | tail -n 1)"
+	tcp_streams_ok "$i ($what)"
+	sleep 0.3
+done
+tcp_streams_stop "the activations"
+kill_tree $$
+wait 2>/dev/null
+log "$N activations under load; netdev watchdog: $(($(watchdogs) - w0)) times"
+sleep 6
+assert_eq "netdev watchdog lines" "$(($(watchdogs) - w0))" 0
+ip -n srv link set "$SRV_IF" mtu 1500
+for q in $(seq 0 $((nq - 1))); do pq srv "$SRV_IF" "$q" mode irq; done
+res=$(udp_rr_run 200 -- -w 1000) || fail "after the activations: $res"
+grep -q 'lost=0' <<<"$res" || fail "after the activations: $res"
+log "after: $res"
+vmx_unload
