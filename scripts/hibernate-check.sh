@@ -61,7 +61,11 @@ for kver in "${kernels[@]}"; do
 	start=$(date +%s)
 	why=
 	noimage=(-- sh -c 'echo "no hibernation image: the guest booted afresh"; exit 1')
-	if boot "$out/1" 'reboot: Power down' -- "$top/selftests/hibernate/guest.sh" &&
+	# panic_print 0x20 as well: the consoles are suspended during
+	# hibernation, so the watchdog's SysRq-w list of blocked tasks shows
+	# only when the panic prints the log buffer again
+	if boot "$out/1" 'reboot: Power down' -a panic_print=0x60 -- \
+		"$top/selftests/hibernate/guest.sh" &&
 		boot "$out/2" 'reboot: Restarting system' -a vmx.resume=1 "${noimage[@]}" &&
 		boot "$out/3" 'vmx-hib: done' -a vmx.resume=1 "${noimage[@]}"; then
 		echo "ok $n $series:hibernate # powered off, resumed, restarted, resumed: $(($(date +%s) - start))s"
