@@ -236,6 +236,19 @@ force_reset() {
 	done
 }
 
+# force_reset_up IF: force_reset IF, then wait up to 10 s for the reset's
+# re-activation (its "NIC Link is Up")
+force_reset_up() {
+	local ups k
+	ups=$(dmesg | grep -c "$1: NIC Link is Up")
+	force_reset "$1" 10
+	for k in $(seq 100); do
+		[ "$(dmesg | grep -c "$1: NIC Link is Up")" -gt "$ups" ] && return 0
+		sleep 0.1
+	done
+	fail "$1: no link 10 s after the reset started"
+}
+
 # ---- traffic ----
 
 # tcp_sha BYTES [PORT]: send BYTES of random data client -> server over TCP,
@@ -278,6 +291,38 @@ tcp_streams_stop() {
 	touch /tmp/streams.stop
 	wait "$STREAMS_PID" || fail "TCP stream across $1: $(cat /tmp/streams.sha)"
 	log "$(cat /tmp/streams.sum)"
+}
+
+# A continuous probe across an outage: the client pings the server 20
+# times a second, and the replies are counted, not timed (a starved
+# process sends fewer probes, it does not lose more).
+# probe_start: start it, wait for its first reply
+probe_start() {
+	local i
+	ip netns exec cli ping -n -i 0.05 "$SRV_IP" >/tmp/probe 2>&1 &
+	PROBE_PID=$!
+	for i in $(seq 100); do
+		grep -q 'bytes from' /tmp/probe && return 0
+		sleep 0.1
+	done
+	fail "probe: no reply from $SRV_IP: $(tail -n 2 /tmp/probe)"
+}
+probe_seq() { sed -n 's/.* icmp_seq=\([0-9]*\) .*/\1/p' /tmp/probe | tail -n 1; }
+# probe_mark: before an outage
+probe_mark() { PROBE_FROM=$(probe_seq); }
+# probe_back LIMIT: after the outage, wait up to LIMIT s for a reply that
+# arrives from now on, then print how many probes in a row went
+# unanswered since probe_mark; returns 1 if no reply came
+probe_back() {
+	local t0=$SECONDS lines
+	lines=$(wc -l </tmp/probe)
+	until tail -n +$((lines + 1)) /tmp/probe | grep -q 'bytes from'; do
+		[ $((SECONDS - t0)) -le "$1" ] || return 1
+		sleep 0.05
+	done
+	sed -n 's/.* icmp_seq=\([0-9]*\) .*/\1/p' /tmp/probe |
+		awk -v from="$PROBE_FROM" '$1 >= from { if (n++ && $1 - p - 1 > m) m = $1 - p - 1; p = $1 }
+			END { print m + 0 }'
 }
 
 # udp_rr_run COUNT [server args] -- [client args]: exact-count UDP ping-pong
