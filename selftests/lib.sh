@@ -307,7 +307,7 @@ probe_start() {
 	done
 	fail "probe: no reply from $SRV_IP: $(tail -n 2 /tmp/probe)"
 }
-probe_seq() { sed -n 's/.* icmp_seq=\([0-9]*\) .*/\1/p' /tmp/probe | tail -n 1; }
+probe_seq() { sed -n 's/.* bytes from .* icmp_seq=\([0-9]*\) .*/\1/p' /tmp/probe | tail -n 1; }
 # probe_mark: before an outage
 probe_mark() { PROBE_FROM=$(probe_seq); }
 # probe_back LIMIT: after the outage, wait up to LIMIT s for a reply that
@@ -320,7 +320,7 @@ probe_back() {
 		[ $((SECONDS - t0)) -le "$1" ] || return 1
 		sleep 0.05
 	done
-	sed -n 's/.* icmp_seq=\([0-9]*\) .*/\1/p' /tmp/probe |
+	sed -n 's/.* bytes from .* icmp_seq=\([0-9]*\) .*/\1/p' /tmp/probe |
 		awk -v from="$PROBE_FROM" '$1 >= from { if (n++ && $1 - p - 1 > m) m = $1 - p - 1; p = $1 }
 			END { print m + 0 }'
 }
