@@ -295,34 +295,49 @@ tcp_streams_stop() {
 
 # A continuous probe across an outage: the client pings the server 20
 # times a second, and the replies are counted, not timed (a starved
-# process sends fewer probes, it does not lose more).
-# probe_start: start it, wait for its first reply
+# process sends fewer probes, it does not lose more).  A reply that came
+# late counts as the probes that fit in its round trip: requests held in
+# a stalled ring and answered when something restarts it are no better
+# than lost ones.
+# probe_start: start it, wait for its first reply; marks
 probe_start() {
 	local i
 	ip netns exec cli ping -n -i 0.05 "$SRV_IP" >/tmp/probe 2>&1 &
 	PROBE_PID=$!
 	for i in $(seq 100); do
-		grep -q 'bytes from' /tmp/probe && return 0
+		grep -q 'bytes from' /tmp/probe && { probe_mark; return 0; }
 		sleep 0.1
 	done
 	fail "probe: no reply from $SRV_IP: $(tail -n 2 /tmp/probe)"
 }
-probe_seq() { sed -n 's/.* bytes from .* icmp_seq=\([0-9]*\) .*/\1/p' /tmp/probe | tail -n 1; }
-# probe_mark: before an outage
+# probe_replies: "SEQ RTT_MS" of every echo reply so far
+probe_replies() {
+	sed -n 's/.* bytes from .* icmp_seq=\([0-9]*\) .* time=\([0-9.]*\) ms.*/\1 \2/p' /tmp/probe
+}
+probe_seq() { probe_replies | tail -n 1 | cut -d' ' -f1; }
+# probe_mark: where the next probe_back counts from
 probe_mark() { PROBE_FROM=$(probe_seq); }
-# probe_back LIMIT: after the outage, wait up to LIMIT s for a reply that
-# arrives from now on, then print how many probes in a row went
-# unanswered since probe_mark; returns 1 if no reply came
+# probe_back LIMIT: wait up to LIMIT s for a reply to a probe sent after
+# the mark that arrives from now on, then print the most probes lost in a
+# row since the mark (a late reply counting as RTT / 50 ms lost), and mark
+# again; returns 1 if no reply came
 probe_back() {
 	local t0=$SECONDS lines
 	lines=$(wc -l </tmp/probe)
-	until tail -n +$((lines + 1)) /tmp/probe | grep -q 'bytes from'; do
+	until tail -n +$((lines + 1)) /tmp/probe |
+		sed -n 's/.* bytes from .* icmp_seq=\([0-9]*\) .*/\1/p' |
+		awk -v from="$PROBE_FROM" '$1 > from { f = 1 } END { exit !f }'; do
+		kill -0 "$PROBE_PID" 2>/dev/null || fail "the probe died: $(tail -n 3 /tmp/probe)"
 		[ $((SECONDS - t0)) -le "$1" ] || return 1
 		sleep 0.05
 	done
-	sed -n 's/.* bytes from .* icmp_seq=\([0-9]*\) .*/\1/p' /tmp/probe |
-		awk -v from="$PROBE_FROM" '$1 >= from { if (n++ && $1 - p - 1 > m) m = $1 - p - 1; p = $1 }
-			END { print m + 0 }'
+	probe_replies | awk -v from="$PROBE_FROM" '$1 >= from {
+			if (n++ && $1 - p - 1 > m) m = $1 - p - 1
+			if (int($2 / 50) > m) m = int($2 / 50)
+			if ($1 > p) p = $1
+		}
+		END { print m + 0 }'
+	probe_mark
 }
 
 # udp_rr_run COUNT [server args] -- [client args]: exact-count UDP ping-pong

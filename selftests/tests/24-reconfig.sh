@@ -59,7 +59,10 @@ for i in $(seq 100); do
 	kill -0 $xdp 2>/dev/null || break
 	sleep 0.1
 done
-if grep -q attached /tmp/xdp.out; then
+if ! grep -q attached /tmp/xdp.out && kill -0 $xdp 2>/dev/null; then
+	kill $xdp
+	fail "xdp_pass: not attached after 10 s: $(cat /tmp/xdp.out)"
+elif grep -q attached /tmp/xdp.out; then
 	after "xdp attached"
 	kill $xdp
 	wait $xdp

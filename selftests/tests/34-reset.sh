@@ -38,7 +38,6 @@ for m in irq busy-poll kthread irq kthread busy-poll; do
 	r=$((r + 1))
 	pq srv "$SRV_IF" 0 mode $m
 	oldpid=$(pq srv "$SRV_IF" 0 pid)
-	probe_mark
 	force_reset_up "$SRV_IF"
 	wait_carrier srv "$SRV_IF"
 	lost=$(probe_back 30) || fail "reset $r ($m): no traffic 30 s after the reset"
@@ -57,6 +56,9 @@ for m in irq busy-poll kthread irq kthread busy-poll; do
 	sleep 1
 done
 tcp_streams_stop "the resets"
+# a tx queue stalled by the last reset shows 5 s later
+sleep 6
+[ "$(watchdogs)" = "$w0" ] || fail "after the resets: the netdev watchdog fired: $(dmesg | grep 'NETDEV WATCHDOG' | tail -n 1)"
 kill_tree $$
 wait 2>/dev/null
 # the switcher is gone (a write it started may still land: wait), then

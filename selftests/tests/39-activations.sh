@@ -41,7 +41,6 @@ modes1=(irq busy-poll kthread irq)
 for i in $(seq $N); do
 	pq srv "$SRV_IF" 0 mode "${modes0[i % 3]}"
 	[ "$nq" -gt 1 ] && pq srv "$SRV_IF" 1 mode "${modes1[i % 4]}"
-	probe_mark
 	case $((i % 4)) in
 	0)
 		what=reset
