@@ -109,7 +109,8 @@ append="acpi=noirq"
 [ "$flavor" = kasan ] && append+=" kmemleak=on"
 export VMX_APPEND="$append ${VMX_APPEND:-}"
 # checkers and lockdep under TCG: every test gets three times its time
-# limit, five times under KCSAN (its switch storm writes take up to 3.6 s)
+# limit, five times under KCSAN (slower still: a switch-storm write took
+# 3.6 s there)
 scale=3
 [ "$flavor" = kcsan ] && scale=5
 export VMX_TIMEOUT_SCALE=${VMX_TIMEOUT_SCALE:-$scale}
