@@ -236,17 +236,17 @@ force_reset() {
 	done
 }
 
-# force_reset_up IF: force_reset IF, then wait up to 10 s for the reset's
-# re-activation (its "NIC Link is Up")
+# force_reset_up IF: force_reset IF, then wait up to 10 s (times
+# VMX_TSCALE) for the reset's re-activation (its "NIC Link is Up")
 force_reset_up() {
 	local ups k
 	ups=$(dmesg | grep -c "$1: NIC Link is Up")
-	force_reset "$1" 10
-	for k in $(seq 100); do
+	force_reset "$1" $((10 * VMX_TSCALE))
+	for k in $(seq $((100 * VMX_TSCALE))); do
 		[ "$(dmesg | grep -c "$1: NIC Link is Up")" -gt "$ups" ] && return 0
 		sleep 0.1
 	done
-	fail "$1: no link 10 s after the reset started"
+	fail "$1: no link $((10 * VMX_TSCALE)) s after the reset started"
 }
 
 # ---- traffic ----
@@ -310,25 +310,25 @@ probe_start() {
 	done
 	fail "probe: no reply from $SRV_IP: $(tail -n 2 /tmp/probe)"
 }
-# probe_replies: "SEQ RTT_MS" of every echo reply so far
+# probe_replies [LINE]: "SEQ RTT_MS" of every echo reply (from LINE on)
 probe_replies() {
-	sed -n 's/.* bytes from .* icmp_seq=\([0-9]*\) .* time=\([0-9.]*\) ms.*/\1 \2/p' /tmp/probe
+	tail -n +"${1:-1}" /tmp/probe |
+		sed -n 's/.* bytes from .* icmp_seq=\([0-9]*\) .* time=\([0-9.]*\) ms.*/\1 \2/p'
 }
 probe_seq() { probe_replies | tail -n 1 | cut -d' ' -f1; }
 # probe_mark: where the next probe_back counts from
 probe_mark() { PROBE_FROM=$(probe_seq); }
-# probe_back LIMIT: wait up to LIMIT s for a reply to a probe sent after
-# the mark that arrives from now on, then print the most probes lost in a
-# row since the mark (a late reply counting as RTT / 50 ms lost), and mark
-# again; returns 1 if no reply came
+# probe_back LIMIT: wait up to LIMIT s (times VMX_TSCALE) for a reply to
+# a probe sent after the mark that arrives from now on, then print the
+# most probes lost in a row since the mark (a late reply counting as
+# RTT / 50 ms lost), and mark again; returns 1 if no reply came
 probe_back() {
 	local t0=$SECONDS lines
 	lines=$(wc -l </tmp/probe)
-	until tail -n +$((lines + 1)) /tmp/probe |
-		sed -n 's/.* bytes from .* icmp_seq=\([0-9]*\) .*/\1/p' |
+	until probe_replies $((lines + 1)) |
 		awk -v from="$PROBE_FROM" '$1 > from { f = 1 } END { exit !f }'; do
 		kill -0 "$PROBE_PID" 2>/dev/null || fail "the probe died: $(tail -n 3 /tmp/probe)"
-		[ $((SECONDS - t0)) -le "$1" ] || return 1
+		[ $((SECONDS - t0)) -le $(($1 * VMX_TSCALE)) ] || return 1
 		sleep 0.05
 	done
 	probe_replies | awk -v from="$PROBE_FROM" '$1 >= from {

@@ -40,7 +40,7 @@ for m in irq busy-poll kthread irq kthread busy-poll; do
 	oldpid=$(pq srv "$SRV_IF" 0 pid)
 	force_reset_up "$SRV_IF"
 	wait_carrier srv "$SRV_IF"
-	lost=$(probe_back 30) || fail "reset $r ($m): no traffic 30 s after the reset"
+	lost=$(probe_back 30) || fail "reset $r ($m): no traffic $((30 * VMX_TSCALE)) s after the reset"
 	log "reset $r ($m): $lost probes lost in a row"
 	[ "$lost" -le "$LOST_MAX" ] ||
 		fail "reset $r ($m): $lost probes (50 ms apart) lost in a row, more than $LOST_MAX"

@@ -60,7 +60,7 @@ for i in $(seq $N); do
 		dmesg | tail -n 20
 		grep -E "$SRV_IF-" /proc/interrupts
 		ip netns exec srv ethtool -S "$SRV_IF" | grep -E 'rxq[0-9]_(irqs|irq_rearms|polls)'
-		fail "$i ($what, rx-0 ${modes0[i % 3]}): no traffic 30 s after the activation"
+		fail "$i ($what, rx-0 ${modes0[i % 3]}): no traffic $((30 * VMX_TSCALE)) s after the activation"
 	fi
 	log "$i: $what, rx-0 ${modes0[i % 3]}, rx-1 ${modes1[i % 4]}: $lost probes lost in a row"
 	[ "$lost" -le "$LOST_MAX" ] ||
