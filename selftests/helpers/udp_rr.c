@@ -7,9 +7,10 @@
  *   echoes COUNT requests (0: until -T seconds pass without one), then
  *   prints "napi_id=<SO_INCOMING_NAPI_ID> received=<n>".
  * Client:  udp_rr -c -a ADDR [-p PORT] -n COUNT [-m SIZE] [-b US] [-P]
- *                 [-w MS] [-g US]
+ *                 [-w MS] [-g US] [-l LPORT]
  *   COUNT round trips; a reply not back within -w ms (default 1000) counts
- *   as lost.  -g sleeps between transactions.  Prints
+ *   as lost.  -g sleeps between transactions.  -l binds the client to
+ *   source port LPORT (a given flow, hence a given transmit hash).  Prints
  *   "transactions=<n> lost=<n> p50_us=<x> p99_us=<x>".
  *
  *   -b US   SO_BUSY_POLL (socket busy polling, in microseconds)
@@ -70,11 +71,11 @@ int main(int argc, char **argv)
 	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(12345) };
 	int server = -1, opt, fd, prefer = 0, stop_busy = -1;
 	long count = 0, busy_us = 0, budget = 0, size = 64, wait_ms = 1000;
-	long gap_us = 0, idle_s = 10;
+	long gap_us = 0, idle_s = 10, lport = 0;
 	const char *addr = NULL;
 	char buf[65536];
 
-	while ((opt = getopt(argc, argv, "sca:p:n:m:b:PB:x:T:w:g:")) != -1) {
+	while ((opt = getopt(argc, argv, "sca:p:n:m:b:PB:x:T:w:g:l:")) != -1) {
 		switch (opt) {
 		case 's':
 			server = 1;
@@ -115,14 +116,18 @@ int main(int argc, char **argv)
 		case 'g':
 			gap_us = atol(optarg);
 			break;
+		case 'l':
+			lport = atol(optarg);
+			break;
 		default:
 			fprintf(stderr, "udp_rr: bad option (usage: -s or -c, -a ADDR, ...)\n");
 			return 2;
 		}
 	}
 	if (server < 0 || !addr || inet_pton(AF_INET, addr, &sa.sin_addr) != 1 ||
-	    size < 1 || size > (long)sizeof(buf) || (!server && count < 1)) {
-		fprintf(stderr, "udp_rr: need -s or -c, -a ADDR, and -n for a client\n");
+	    size < 1 || size > (long)sizeof(buf) || (!server && count < 1) ||
+	    lport < 0 || lport > 65535) {
+		fprintf(stderr, "udp_rr: need -s or -c, -a ADDR, -n for a client, -l 0..65535\n");
 		return 2;
 	}
 
@@ -179,6 +184,12 @@ int main(int argc, char **argv)
 
 	if (!rtt)
 		die("calloc");
+	if (lport) {
+		struct sockaddr_in la = { .sin_family = AF_INET, .sin_port = htons(lport) };
+
+		if (bind(fd, (struct sockaddr *)&la, sizeof(la)))
+			die("bind -l");
+	}
 	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)))
 		die("connect");
 	memset(buf, 0xa5, size);
