@@ -554,6 +554,16 @@ pid_t vmxnet3_poll_thread_pid(struct vmxnet3_poll_queue *pq)
 
 /* ---- mode and settings ---- */
 
+static void vmxnet3_poll_set_mode_of(struct vmxnet3_poll_queue *pq, int mode)
+{
+	struct vmxnet3_poll *pp = pq->pp;
+
+	lockdep_assert_held(&pp->lock);
+	WRITE_ONCE(pp->nr_polled, pp->nr_polled +
+		   (mode != VMXNET3_POLL_IRQ) - (pq->mode != VMXNET3_POLL_IRQ));
+	WRITE_ONCE(pq->mode, mode);
+}
+
 static int vmxnet3_poll_switch(struct vmxnet3_poll_queue *pq, int mode)
 {
 	struct vmxnet3_poll *pp = pq->pp;
@@ -570,12 +580,12 @@ static int vmxnet3_poll_switch(struct vmxnet3_poll_queue *pq, int mode)
 
 	if (old == VMXNET3_POLL_KTHREAD)
 		vmxnet3_poll_thread_stop(pq);
-	WRITE_ONCE(pq->mode, mode);
+	vmxnet3_poll_set_mode_of(pq, mode);
 	if (pp->active) {
 		if (mode == VMXNET3_POLL_KTHREAD) {
 			err = vmxnet3_poll_thread_start(pq);
 			if (err) {
-				WRITE_ONCE(pq->mode, old);
+				vmxnet3_poll_set_mode_of(pq, old);
 				return err;
 			}
 		}
@@ -720,6 +730,7 @@ int vmxnet3_poll_init(struct vmxnet3_adapter *adapter)
 		pq->rq = &adapter->rx_queue[i];
 		pq->qid = i;
 		pq->mode = vmxnet3_poll_msix(pp) ? poll_mode : VMXNET3_POLL_IRQ;
+		pp->nr_polled += pq->mode != VMXNET3_POLL_IRQ;
 		pq->cpu = -1;
 		pq->budget = poll_budget.val;
 		pq->idle_usecs = poll_idle_usecs.val;
@@ -786,7 +797,7 @@ void vmxnet3_poll_start(struct vmxnet3_adapter *adapter)
 			netdev_warn(adapter->netdev,
 				    "rx-%u: %s mode needs MSI-X interrupts and the queue: irq mode\n",
 				    i, vmxnet3_poll_mode_name(pq->mode));
-			WRITE_ONCE(pq->mode, VMXNET3_POLL_IRQ);
+			vmxnet3_poll_set_mode_of(pq, VMXNET3_POLL_IRQ);
 		}
 		if (i < adapter->num_rx_queues)
 			vmxnet3_poll_link_irq(&pq->rq->napi,
@@ -799,7 +810,7 @@ void vmxnet3_poll_start(struct vmxnet3_adapter *adapter)
 			netdev_warn(adapter->netdev,
 				    "rx-%u: cannot start the polling thread (%d): irq mode\n",
 				    i, err);
-			WRITE_ONCE(pq->mode, VMXNET3_POLL_IRQ);
+			vmxnet3_poll_set_mode_of(pq, VMXNET3_POLL_IRQ);
 		}
 	}
 	WRITE_ONCE(pp->active, true);

@@ -13,6 +13,7 @@
 #include <linux/filter.h>
 #include <linux/hrtimer.h>
 #include <linux/netdevice.h>
+#include <net/sock.h>
 
 #include "vmxnet3_poll_autoconf.h"
 
@@ -43,6 +44,16 @@ vmxnet3_poll_timer_setup(struct hrtimer *timer,
 #else
 	hrtimer_init(timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_PINNED);
 	timer->function = fn;
+#endif
+}
+
+/* the NAPI context that last received for @sk (0: none, or not recorded) */
+static inline unsigned int vmxnet3_poll_sk_napi_id(const struct sock *sk)
+{
+#ifdef CONFIG_NET_RX_BUSY_POLL
+	return READ_ONCE(sk->sk_napi_id);
+#else
+	return 0;
 #endif
 }
 

@@ -101,6 +101,7 @@ struct vmxnet3_poll {
 	unsigned int reset_failures;	/* in a row, pp->lock */
 	struct kobject *kobj;		/* sysfs vmxnet3_poll/ */
 	unsigned int nr_queues;
+	unsigned int nr_polled;		/* queues not in irq mode, pp->lock */
 	struct vmxnet3_poll_queue q[];
 };
 
