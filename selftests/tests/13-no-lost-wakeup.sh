@@ -5,7 +5,6 @@
 # the safety timer (busy_timeout_us) is what re-armed the interrupt.
 vmx_load ours
 vmx_setup
-xps_queue0 srv "$SRV_IF"
 pq srv "$SRV_IF" 0 mode busy-poll
 t0=$(ethstat srv "$SRV_IF" rxq0_busy_timeouts)
 res=$(udp_rr_run 600 -b 100000 -x 200 -- -g 2000 -w 1000)

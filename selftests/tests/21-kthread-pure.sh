@@ -4,7 +4,6 @@
 N=3000
 vmx_load ours
 vmx_setup
-xps_queue0 srv "$SRV_IF"
 pq srv "$SRV_IF" 0 idle_usecs 0
 pq srv "$SRV_IF" 0 mode kthread
 udp_rr_run 100 >/dev/null || fail "warm-up failed"

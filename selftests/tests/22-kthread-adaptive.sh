@@ -6,7 +6,6 @@
 cputicks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 vmx_load ours
 vmx_setup
-xps_queue0 srv "$SRV_IF"
 pq srv "$SRV_IF" 0 mode kthread
 pid=$(pq srv "$SRV_IF" 0 pid)
 log "idle_usecs $(pq srv "$SRV_IF" 0 idle_usecs), thread $pid"
