@@ -9,8 +9,12 @@
 # (round, mode, workload) to $BENCH_OUT/samples.jsonl.
 #
 # Environment: BENCH_OUT (required), BENCH_ROUNDS (5), BENCH_SECS (4),
-# BENCH_MODES, BENCH_WORKLOADS (see below), BENCH_FULLLOG=1 keeps sockperf's
-# per-message log of pp64 for latency CDFs.
+# BENCH_MODES, BENCH_WORKLOADS (see below), BENCH_BUSY_US (the busy-poll
+# time; default: measured, see below).  sockperf's per-message log of pp64
+# (every sample, for the latency CDF) is kept as full-<mode>-r<round>.csv.
+#
+# No XPS or other queue tuning: flows take the kernel's default transmit
+# queue, as a user's would.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=../selftests/lib.sh
@@ -25,6 +29,9 @@ mkdir -p "$out"
 preload=$VMX_BIN/busypoll_preload.so
 hz=$(getconf CLK_TCK)
 SRV_ENV=()
+BUSY_US=${BENCH_BUSY_US:-}
+# idle entries: the schedstat fallback counts only with schedstats on
+sysctl -qw kernel.sched_schedstats=1 2>/dev/null
 
 # ---- modes: driver + server NIC configuration + server socket options ----
 
@@ -32,22 +39,25 @@ mode_setup() {
 	local mode=$1 driver=${1%%-*}
 	vmx_load "$driver"
 	vmx_setup
-	xps_queue0 srv "$SRV_IF"
 	SRV_ENV=()
 	case $mode in
 	stock-irq | ours-irq) ;;
 	stock-busy | ours-busy)
-		SRV_ENV=(LD_PRELOAD="$preload" VMX_BUSY_POLL=50)
-		[ "$mode" = ours-busy ] &&
+		SRV_ENV=(LD_PRELOAD="$preload" VMX_BUSY_POLL="$BUSY_US")
+		if [ "$mode" = ours-busy ]; then
 			ip netns exec srv ethtool --set-priv-flags "$SRV_IF" busy-poll on
+			for q in $(ip netns exec srv sh -c "ls /sys/class/net/$SRV_IF/vmxnet3_poll"); do
+				pq srv "$SRV_IF" "${q#rx-}" busy_timeout_us "$BUSY_US"
+			done
+		fi
 		;;
 	stock-threaded)
 		ip netns exec srv sh -c "echo 1 > /sys/class/net/$SRV_IF/threaded"
 		;;
 	stock-prefer | ours-prefer)
-		SRV_ENV=(LD_PRELOAD="$preload" VMX_BUSY_POLL=50 VMX_PREFER_BUSY_POLL=1 VMX_BUSY_POLL_BUDGET=8)
+		SRV_ENV=(LD_PRELOAD="$preload" VMX_BUSY_POLL="$BUSY_US" VMX_PREFER_BUSY_POLL=1 VMX_BUSY_POLL_BUDGET=8)
 		ip netns exec srv sh -c "echo 2 > /sys/class/net/$SRV_IF/napi_defer_hard_irqs;
-			echo 200000 > /sys/class/net/$SRV_IF/gro_flush_timeout"
+			echo $((BUSY_US * 1000)) > /sys/class/net/$SRV_IF/gro_flush_timeout"
 		;;
 	ours-kthread | ours-kthread-adaptive)
 		ip netns exec srv ethtool --set-priv-flags "$SRV_IF" kthread-poll on
@@ -63,13 +73,31 @@ mode_setup() {
 
 # ---- counters around one workload ----
 
-snap() { # snap: "srv_irqs cli_irqs rearms polls"
+# idles: times a CPU went idle (to halt, a VM exit on a hypervisor), all
+# CPUs: cpuidle's usage counters of its non-polling states where a cpuidle
+# driver runs, else the scheduler's switches to the idle task (schedstat)
+idles() {
+	local f n=0 found=0
+	for f in /sys/devices/system/cpu/cpu[0-9]*/cpuidle/state[0-9]*; do
+		[ -r "$f/usage" ] || continue
+		found=1
+		[ "$(cat "$f/name")" = POLL ] && continue
+		n=$((n + $(cat "$f/usage")))
+	done
+	if [ $found = 1 ]; then
+		echo $n
+	else
+		awk '/^cpu[0-9]/ { n += $5 } END { print n + 0 }' /proc/schedstat
+	fi
+}
+
+snap() { # snap: "srv_irqs cli_irqs rearms polls idles"
 	local rearms=0 polls=0
 	if [ "${MODE%%-*}" = ours ]; then
 		rearms=$(stat_sum srv "$SRV_IF" irq_rearms)
 		polls=$(stat_sum srv "$SRV_IF" polls)
 	fi
-	echo "$(nic_irqs "$SRV_IF") $(nic_irqs "$CLI_IF") $rearms $polls"
+	echo "$(nic_irqs "$SRV_IF") $(nic_irqs "$CLI_IF") $rearms $polls $(idles)"
 }
 
 # CPU time and context switches are read right at the workload's start and
@@ -88,12 +116,12 @@ emit() {
 	read -r -a m0 <<<"$M0"
 	read -r -a m1 <<<"$M1"
 	secs=$(awk -v x="${m0[0]}" -v y="${m1[0]}" 'BEGIN { print y - x }')
-	printf '{"round": %d, "mode": "%s", "workload": "%s", "txn": %d, "secs": %s, "p50": %s, "p90": %s, "p99": %s, "p999": %s, "gbps": %s, "srv_irqs": %d, "cli_irqs": %d, "rearms": %s, "polls": %s, "ctxt": %d, "cpu_s": %s, "ours": %s}\n' \
+	printf '{"round": %d, "mode": "%s", "workload": "%s", "txn": %d, "secs": %s, "p50": %s, "p90": %s, "p99": %s, "p999": %s, "gbps": %s, "srv_irqs": %d, "cli_irqs": %d, "rearms": %s, "polls": %s, "ctxt": %d, "cpu_s": %s, "idles": %d, "ours": %s}\n' \
 		"$ROUND" "$MODE" "$1" "$2" "$secs" "${3:-null}" "${4:-null}" "${5:-null}" "${6:-null}" "${7:-null}" \
 		$((b[0] - a[0])) $((b[1] - a[1])) \
 		"$([ "${MODE%%-*}" = ours ] && echo $((b[2] - a[2])) || echo null)" \
 		"$([ "${MODE%%-*}" = ours ] && echo $((b[3] - a[3])) || echo null)" \
-		$((m1[1] - m0[1])) "$(div $((m1[2] - m0[2])) "$hz")" \
+		$((m1[1] - m0[1])) "$(div $((m1[2] - m0[2])) "$hz")" $((b[4] - a[4])) \
 		"$([ "${MODE%%-*}" = ours ] && echo true || echo false)" >>"$out/samples.jsonl"
 }
 
@@ -164,6 +192,33 @@ netperf_run() { # netperf_run TCP_RR|UDP_RR
 if ! command -v netperf >/dev/null; then
 	log "netperf is not on PATH: TCP_RR/UDP_RR skipped (sockperf covers request/response)"
 fi
+# The busy-poll time (SO_BUSY_POLL of the server's sockets, our
+# busy_timeout_us, the prefer-busy-poll modes' gro_flush_timeout) must
+# exceed the time between two requests, or no busy-poll loop ever finds
+# one: 1.5 times the stock driver's round-trip p99, measured here first
+# (at least 50 us), unless BENCH_BUSY_US gives it.
+if [ -z "$BUSY_US" ]; then
+	MODE=stock-irq
+	mode_setup stock-irq
+	ip netns exec srv sockperf sr -i "$SRV_IP" >/dev/null 2>&1 &
+	cal=$!
+	sleep 0.5
+	ip netns exec cli sockperf pp -i "$SRV_IP" -m 64 -t 2 --full-rtt >/tmp/sp.cli 2>&1
+	kill $cal 2>/dev/null
+	wait $cal 2>/dev/null
+	p99=$(pct 99.000)
+	[ -n "$p99" ] || fail "calibration: sockperf failed: $(tail -n 2 /tmp/sp.cli)"
+	BUSY_US=$(awk -v p="$p99" 'BEGIN { b = int(p * 1.5 + 0.5); print (b < 50 ? 50 : b) }')
+	echo "bench: stock round trip p99 $p99 us (2 s calibration): busy-poll time $BUSY_US us"
+else
+	echo "bench: busy-poll time $BUSY_US us (given)"
+fi
+echo "bench: SO_BUSY_POLL $BUSY_US us, busy_timeout_us $BUSY_US, prefer-busy-poll gro_flush_timeout $((BUSY_US * 1000)) ns"
+idle_src=schedstat
+ls /sys/devices/system/cpu/cpu0/cpuidle/state0/usage >/dev/null 2>&1 &&
+	idle_src="cpuidle $(cat /sys/devices/system/cpu/cpuidle/current_driver 2>/dev/null)"
+echo "bench: idle entries counted by $idle_src"
+echo "{\"busy_us\": $BUSY_US, \"idle_src\": \"$idle_src\"}" >"$out/params.json"
 total=$((rounds * ${#modes[@]}))
 step=0
 start=$(date +%s)
@@ -177,11 +232,7 @@ for ((ROUND = 1; ROUND <= rounds; ROUND++)); do
 		for w in "${workloads[@]}"; do
 			case $w in
 			pp64)
-				if [ "${BENCH_FULLLOG:-0}" = 1 ]; then
-					sockperf_run pp64 pp 64 --full-log "$out/full-$MODE-r$ROUND.csv"
-				else
-					sockperf_run pp64 pp 64
-				fi
+				sockperf_run pp64 pp 64 --full-log "$out/full-$MODE-r$ROUND.csv"
 				;;
 			pp1400) sockperf_run pp1400 pp 1400 ;;
 			ul1000) sockperf_run ul1000 ul 64 --mps 1000 --reply-every 1 ;;

@@ -7,16 +7,19 @@
 # markdown table and the path of the results directory (results.md,
 # results.json, samples.jsonl, PNG plots).
 #
-#   --demo            the README's short run: 2 rounds, ping-pong 64 B only
+#   --demo            the README's short run: 3 rounds, ping-pong 64 B only
 #   -k KVER           kernel (default: newest supported)
-#   -r ROUNDS         rounds (default 5; demo 2)
-#   -s SECS           seconds per workload (default 4; demo 2)
+#   -r ROUNDS         rounds (default 5; demo 3)
+#   -s SECS           seconds per workload (default 4; demo 3)
+#   -b USECS          busy-poll time (default: 1.5 x the stock driver's
+#                     round-trip p99, measured first; give it on a real
+#                     hypervisor to pick your own)
 #   -m "MODES"        modes (default: all, see scripts/bench-guest.sh)
 #   -w "WORKLOADS"    pp64 pp1400 ul1000 ul3000 tcp rr (default: all)
 #   -o DIR            results directory (default results/<date>-<kernel>)
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-demo=0 kver= rounds= secs= modes= workloads= out=
+demo=0 kver= rounds= secs= modes= workloads= out= busy=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--demo) demo=1 ;;
@@ -26,7 +29,8 @@ while [ $# -gt 0 ]; do
 	-m) modes=$2; shift ;;
 	-w) workloads=$2; shift ;;
 	-o) out=$2; shift ;;
-	-h | --help) sed -n '3,18p' "$0"; exit 0 ;;
+	-b) busy=$2; shift ;;
+	-h | --help) sed -n '3,19p' "$0"; exit 0 ;;
 	*)
 		# a bare kernel release is accepted too (make demo passes one)
 		if [ -f "/boot/vmlinuz-$1" ]; then kver=$1; else
@@ -40,11 +44,16 @@ done
 [ -n "$kver" ] || kver=$("$top/scripts/kernels.sh" | tail -n 1)
 [ -n "$kver" ] || { echo "bench.sh: no supported kernel installed" >&2; exit 2; }
 if [ $demo = 1 ]; then
-	rounds=${rounds:-2} secs=${secs:-2} workloads=${workloads:-pp64}
+	rounds=${rounds:-3} secs=${secs:-3} workloads=${workloads:-pp64}
 fi
 rounds=${rounds:-5} secs=${secs:-4}
 case $rounds in '' | *[!0-9]* | 0) echo "bench.sh: -r needs a positive integer" >&2; exit 2 ;; esac
 case $secs in '' | *[!0-9]* | 0) echo "bench.sh: -s needs a positive integer" >&2; exit 2 ;; esac
+case $busy in '') ;; *[!0-9]* | 0 | ??????*)
+	echo "bench.sh: -b needs microseconds, 1..99999" >&2
+	exit 2
+	;;
+esac
 out=${out:-$top/results/$(date +%Y%m%d-%H%M%S)-$kver}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
@@ -54,11 +63,10 @@ make -s -C "$top" KVER="$kver" module >"$out/build.log" 2>&1 || { cat "$out/buil
 make -s -C "$top/selftests/helpers" O="$top/build/selftests"
 
 echo "bench: booting $kver (TCG): $rounds round(s) x ${modes:-all modes}, ${secs}s per workload"
-full=$([ $demo = 1 ] && echo 0 || echo 1)
 set +e
 "$top/scripts/qemu-run.sh" -P -k "$kver" -o "$out" -t $((900 + rounds * 900)) -- \
 	env BENCH_ROUNDS="$rounds" BENCH_SECS="$secs" BENCH_MODES="$modes" \
-	BENCH_WORKLOADS="$workloads" BENCH_FULLLOG="$full" \
+	BENCH_WORKLOADS="$workloads" BENCH_BUSY_US="$busy" \
 	bash -c 'BENCH_OUT=$VMX_OUT exec bash "$VMX_TOP/scripts/bench-guest.sh"' |
 	grep --line-buffered -E '^(bench:|# )'
 rc=${PIPESTATUS[0]}
