@@ -10,6 +10,8 @@
 #   busy-poll mode on every queue (ethtool private flag), and kthread mode
 #     on rx-0 only: <= 0.1 for every flow, every reply on tx queue 0, the
 #     queue whose NAPI the server's socket polls.
+# Last, XPS maps a user set win over that choice: with every CPU mapped to
+# tx queue 1, a flow of the polled queue replies on tx queue 1.
 N=400
 PORTS=$(seq 40001 40016)
 
@@ -76,4 +78,10 @@ pq srv "$SRV_IF" 0 idle_usecs 0
 pq srv "$SRV_IF" 0 mode kthread
 flows "kthread mode (rx-0 only)" 0 0.1
 assert_eq "kthread mode: flows off tx queue 0" "$OFFQ0" 0
+
+ip netns exec srv sh -c "echo 0 > /sys/class/net/$SRV_IF/queues/tx-0/xps_cpus &&
+	echo $(printf '%x' $(((1 << $(nproc)) - 1))) > /sys/class/net/$SRV_IF/queues/tx-1/xps_cpus" ||
+	fail "cannot set XPS"
+PORTS=40001 flows "kthread mode, XPS to tx queue 1" 0 10
+assert_eq "XPS to tx queue 1: flows off tx queue 0" "$OFFQ0" 1
 vmx_unload

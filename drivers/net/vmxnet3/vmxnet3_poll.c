@@ -813,6 +813,8 @@ void vmxnet3_poll_start(struct vmxnet3_adapter *adapter)
 			vmxnet3_poll_set_mode_of(pq, VMXNET3_POLL_IRQ);
 		}
 	}
+	WRITE_ONCE(pp->txq_paired, vmxnet3_poll_msix(pp) &&
+		   adapter->share_intr == VMXNET3_INTR_BUDDYSHARE);
 	WRITE_ONCE(pp->active, true);
 	mutex_unlock(&pp->lock);
 }
@@ -891,6 +893,8 @@ void vmxnet3_poll_stop(struct vmxnet3_adapter *adapter)
 
 	mutex_lock(&pp->lock);
 	WRITE_ONCE(pp->active, false);
+	/* a resume may change the interrupt layout before the next start */
+	WRITE_ONCE(pp->txq_paired, false);
 	for (i = 0; i < pp->nr_queues; i++) {
 		vmxnet3_poll_thread_stop(&pp->q[i]);
 		hrtimer_cancel(&pp->q[i].busy_timer);

@@ -46,8 +46,12 @@ bool vmxnet3_poll_irq(struct vmxnet3_rx_queue *rq);
 bool vmxnet3_poll_napi_done(struct vmxnet3_rx_queue *rq, int budget, int done);
 
 /* ndo_select_queue: a polled socket's flow stays on its queue's NAPI */
+#ifdef CONFIG_NET_RX_BUSY_POLL
 u16 vmxnet3_poll_select_queue(struct net_device *netdev, struct sk_buff *skb,
 			      struct net_device *sb_dev);
+#else
+#define vmxnet3_poll_select_queue NULL	/* no NAPI ids in sockets */
+#endif
 
 /* every received skb, on every path (LRO, GRO, XDP_PASS) */
 static inline void vmxnet3_poll_rx_skb(struct vmxnet3_rx_queue *rq,

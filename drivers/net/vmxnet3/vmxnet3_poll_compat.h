@@ -13,7 +13,6 @@
 #include <linux/filter.h>
 #include <linux/hrtimer.h>
 #include <linux/netdevice.h>
-#include <net/sock.h>
 
 #include "vmxnet3_poll_autoconf.h"
 
@@ -47,13 +46,14 @@ vmxnet3_poll_timer_setup(struct hrtimer *timer,
 #endif
 }
 
-/* the NAPI context that last received for @sk (0: none, or not recorded) */
-static inline unsigned int vmxnet3_poll_sk_napi_id(const struct sock *sk)
+/* XPS maps the user set (vmxnet3 sets none) */
+static inline bool vmxnet3_poll_xps_set(struct net_device *dev)
 {
-#ifdef CONFIG_NET_RX_BUSY_POLL
-	return READ_ONCE(sk->sk_napi_id);
+#ifdef CONFIG_XPS
+	return rcu_access_pointer(dev->xps_maps[XPS_CPUS]) ||
+	       rcu_access_pointer(dev->xps_maps[XPS_RXQS]);
 #else
-	return 0;
+	return false;
 #endif
 }
 

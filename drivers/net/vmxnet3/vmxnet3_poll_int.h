@@ -102,6 +102,8 @@ struct vmxnet3_poll {
 	struct kobject *kobj;		/* sysfs vmxnet3_poll/ */
 	unsigned int nr_queues;
 	unsigned int nr_polled;		/* queues not in irq mode, pp->lock */
+	/* activated with tx queue N reaped by rx queue N's NAPI, pp->lock */
+	bool txq_paired;
 	struct vmxnet3_poll_queue q[];
 };
 
