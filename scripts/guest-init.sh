@@ -39,6 +39,13 @@ if [ -n "$top" ] && [ ! -d "$top/scripts" ]; then
 	mkdir -p "$top" && mount --bind /dev/vmx-top "$top"
 fi
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+# a KCSAN kernel (make check-kcsan): skip the core races listed there
+if [ -w /sys/kernel/debug/kcsan ] && [ -f "$top/scripts/debug-kernel/kcsan-skip" ]; then
+	grep -v '^#' "$top/scripts/debug-kernel/kcsan-skip" | while read -r f; do
+		[ -z "$f" ] || echo "!$f" >/sys/kernel/debug/kcsan ||
+			echo "guest-init: cannot skip KCSAN reports in $f" >/dev/console
+	done
+fi
 mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
 mount -t bpf bpf /sys/fs/bpf 2>/dev/null
 mount -t cgroup2 cgroup2 /sys/fs/cgroup 2>/dev/null
