@@ -49,9 +49,14 @@ fi
 rounds=${rounds:-5} secs=${secs:-4}
 case $rounds in '' | *[!0-9]* | 0) echo "bench.sh: -r needs a positive integer" >&2; exit 2 ;; esac
 case $secs in '' | *[!0-9]* | 0) echo "bench.sh: -s needs a positive integer" >&2; exit 2 ;; esac
-case $busy in '') ;; *[!0-9]* | 0 | ??????*)
+case $busy in '') ;; *[!0-9]* | ??????*)
 	echo "bench.sh: -b needs microseconds, 1..99999" >&2
 	exit 2
+	;;
+*)
+	# decimal, whatever leading zeros (bash reads 010 as octal)
+	busy=$((10#$busy))
+	[ "$busy" -gt 0 ] || { echo "bench.sh: -b needs microseconds, 1..99999" >&2; exit 2; }
 	;;
 esac
 out=${out:-$top/results/$(date +%Y%m%d-%H%M%S)-$kver}

@@ -11,9 +11,10 @@
  * the kernel's choice (netdev_pick_tx()): queues in irq mode, sockets
  * without a NAPI id of this device, XPS maps the user set (the driver sets
  * none), traffic classes (mqprio), a subordinate device, other interrupt
- * layouts.  As in netdev_pick_tx(), a TCP flow changes queue only when no
- * packet of it is in flight (ooo_okay), and the choice is recorded in the
- * socket, so that leaving poll mode does not move the flow back at once.
+ * layouts.  A TCP flow changes queue only when no packet of it is in
+ * flight (ooo_okay, as in netdev_pick_tx()); other protocols, which never
+ * set ooo_okay, move at once on purpose.  The choice is recorded in the
+ * socket, so that leaving poll mode does not move a flow back at once.
  *
  * Built only with CONFIG_NET_RX_BUSY_POLL, without which sockets record no
  * NAPI id (vmxnet3_poll.h then leaves ndo_select_queue unset).
