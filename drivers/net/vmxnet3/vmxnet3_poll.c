@@ -413,15 +413,8 @@ static int vmxnet3_poll_thread(void *data)
 	bool owner = false;
 	u64 last_work = 0;
 	unsigned int idle;
-	int cpu;
 
 	while (!kthread_should_stop()) {
-		/* back on its CPU once that is up again */
-		cpu = READ_ONCE(pq->cpu);
-		if (unlikely(cpu >= 0 && cpu != raw_smp_processor_id() &&
-			     cpu_active(cpu)))
-			set_cpus_allowed_ptr(current, cpumask_of(cpu));
-
 		if (!owner) {
 			/* a pass completing NAPI from now on wakes us */
 			smp_store_mb(pq->tstate, VMXNET3_POLL_T_POLLING);
@@ -473,33 +466,48 @@ static int vmxnet3_poll_thread(void *data)
 	return 0;
 }
 
+/*
+ * A pinned thread may run on its CPU as soon as that is online (kernel
+ * threads need not wait for it to be active); one pinned to an offline CPU
+ * is pinned again when the CPU comes back (vmxnet3_poll_cpuhp.c).
+ */
 static const struct cpumask *vmxnet3_poll_cpumask(struct vmxnet3_poll_queue *pq)
 {
 	const struct cpumask *mask;
-	int cpu = READ_ONCE(pq->cpu);
+	int cpu = pq->cpu;
 
 	if (cpu >= 0)
-		return cpu_active(cpu) ? cpumask_of(cpu) : NULL;
+		return cpu_online(cpu) ? cpumask_of(cpu) : NULL;
 	mask = irq_get_affinity_mask(vmxnet3_poll_irq_of(pq));
 	if (!mask || !cpumask_intersects(mask, cpu_active_mask))
 		return cpu_possible_mask;
 	return mask;
 }
 
+/* the thread's CPUs from the queue's settings; pp->lock */
+void vmxnet3_poll_thread_affine(struct vmxnet3_poll_queue *pq,
+				struct task_struct *task)
+{
+	const struct cpumask *mask = vmxnet3_poll_cpumask(pq);
+	int err;
+
+	lockdep_assert_held(&pq->pp->lock);
+	if (!mask)
+		return;
+	err = set_cpus_allowed_ptr(task, mask);
+	if (err)
+		netdev_warn(pq->pp->adapter->netdev,
+			    "rx-%u: cannot set poller affinity: %d\n",
+			    pq->qid, err);
+}
+
 static void vmxnet3_poll_thread_setup(struct vmxnet3_poll_queue *pq,
 				      struct task_struct *task)
 {
 	struct sched_attr attr = { .size = sizeof(attr) };
-	const struct cpumask *mask = vmxnet3_poll_cpumask(pq);
 	int err;
 
-	if (mask) {
-		err = set_cpus_allowed_ptr(task, mask);
-		if (err)
-			netdev_warn(pq->pp->adapter->netdev,
-				    "rx-%u: cannot set poller affinity: %d\n",
-				    pq->qid, err);
-	}
+	vmxnet3_poll_thread_affine(pq, task);
 	attr.sched_priority = READ_ONCE(pq->rt_priority);
 	attr.sched_policy = attr.sched_priority ? SCHED_FIFO : SCHED_NORMAL;
 	err = sched_setattr_nocheck(task, &attr);
@@ -710,6 +718,7 @@ int vmxnet3_poll_init(struct vmxnet3_adapter *adapter)
 	struct device *dev = &adapter->pdev->dev;
 	unsigned int i, n = adapter->num_rx_queues;
 	struct vmxnet3_poll *pp;
+	int err;
 
 	pp = devm_kzalloc(dev, struct_size(pp, q, n), GFP_KERNEL);
 	if (!pp)
@@ -718,6 +727,9 @@ int vmxnet3_poll_init(struct vmxnet3_adapter *adapter)
 	pp->nr_queues = n;
 	mutex_init(&pp->lock);
 	INIT_DELAYED_WORK(&pp->reset_retry, vmxnet3_poll_reset_retry);
+	err = vmxnet3_poll_cpuhp_add(pp, dev);
+	if (err)
+		return err;
 
 	if (poll_mode != VMXNET3_POLL_IRQ && !vmxnet3_poll_msix(pp))
 		dev_warn(dev, "poll_mode=%s needs MSI-X interrupts; using irq mode\n",

@@ -104,6 +104,7 @@ struct vmxnet3_poll {
 	unsigned int nr_polled;		/* queues not in irq mode, pp->lock */
 	/* activated with tx queue N reaped by rx queue N's NAPI, pp->lock */
 	bool txq_paired;
+	struct hlist_node cpuhp_node;	/* vmxnet3_poll_cpuhp.c */
 	struct vmxnet3_poll_queue q[];
 };
 
@@ -134,6 +135,10 @@ int vmxnet3_poll_set_budget(struct vmxnet3_poll_queue *pq, int budget);
 int vmxnet3_poll_set_idle_usecs(struct vmxnet3_poll_queue *pq, int usecs);
 int vmxnet3_poll_set_busy_timeout(struct vmxnet3_poll_queue *pq, int usecs);
 pid_t vmxnet3_poll_thread_pid(struct vmxnet3_poll_queue *pq);
+
+void vmxnet3_poll_thread_affine(struct vmxnet3_poll_queue *pq,
+				struct task_struct *task);
+int vmxnet3_poll_cpuhp_add(struct vmxnet3_poll *pp, struct device *dev);
 
 int vmxnet3_poll_sysfs_add(struct vmxnet3_poll *pp);
 void vmxnet3_poll_sysfs_del(struct vmxnet3_poll *pp);
