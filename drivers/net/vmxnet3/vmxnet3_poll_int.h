@@ -1,12 +1,22 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * vmxnet3-poll: state shared by the project's own source files.
+ *
+ *   vmxnet3_poll.c          data-path hooks, mode switching, setters, life cycle
+ *   vmxnet3_poll_thread.c   the polling thread (kthread mode)
+ *   vmxnet3_poll_cpuhp.c    pinned threads back on their CPU after hotplug
+ *   vmxnet3_poll_params.c   mode and counter names, module parameters
+ *   vmxnet3_poll_sysfs.c    vmxnet3_poll/rx-<N>/, added and removed there
+ *   vmxnet3_poll_ethtool.c  private flags and counters
+ *   vmxnet3_poll_txq.c      transmit queue of a polled flow
+ *   vmxnet3_poll_fixes.c    fixes to upstream error paths (not polling)
  */
 #ifndef _VMXNET3_POLL_INT_H
 #define _VMXNET3_POLL_INT_H
 
 #include <linux/atomic.h>
 #include <linux/hrtimer.h>
+#include <linux/interrupt.h>
 #include <linux/kobject.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
@@ -121,12 +131,88 @@ static inline void vmxnet3_poll_stat_add(struct vmxnet3_poll_queue *pq,
 	atomic64_add(n, &pq->stats[stat]);
 }
 
-extern const char * const vmxnet3_poll_stat_names[VMXNET3_POLL_NR_STATS];
+/* ---- device helpers ---- */
 
+static inline struct vmxnet3_poll_queue *vmxnet3_pq(struct vmxnet3_rx_queue *rq)
+{
+	struct vmxnet3_adapter *adapter = rq->adapter;
+
+	return &adapter->poll->q[rq - adapter->rx_queue];
+}
+
+static inline void vmxnet3_poll_write_imr(struct vmxnet3_poll_queue *pq,
+					  u32 masked)
+{
+	struct vmxnet3_adapter *adapter = pq->pp->adapter;
+
+	WRITE_ONCE(pq->irq_masked, masked);
+	VMXNET3_WRITE_BAR0_REG(adapter,
+			       VMXNET3_REG_IMR + pq->rq->comp_ring.intr_idx * 8,
+			       masked);
+}
+
+static inline void vmxnet3_poll_unmask(struct vmxnet3_poll_queue *pq)
+{
+	vmxnet3_poll_stat_add(pq, VMXNET3_POLL_STAT_IRQ_REARMS, 1);
+	vmxnet3_poll_write_imr(pq, 0);
+}
+
+/* Run a NAPI pass in softirq context, in whatever mode the queue is now. */
+static inline void vmxnet3_poll_kick(struct vmxnet3_poll_queue *pq)
+{
+	local_bh_disable();
+	napi_schedule(&pq->rq->napi);
+	local_bh_enable();
+}
+
+/* Wake the polling thread, if there is one. */
+static inline bool vmxnet3_poll_wake(struct vmxnet3_poll_queue *pq)
+{
+	struct task_struct *task;
+
+	rcu_read_lock();
+	task = rcu_dereference(pq->task);
+	if (task) {
+		WRITE_ONCE(pq->wake, true);
+		wake_up_process(task);
+	}
+	rcu_read_unlock();
+	return task;
+}
+
+static inline bool vmxnet3_poll_msix(struct vmxnet3_poll *pp)
+{
+	return pp->adapter->intr.type == VMXNET3_IT_MSIX;
+}
+
+/*
+ * A queue can poll with a vector of its own, while it exists: a resume can
+ * fall back from MSI-X to one MSI or INTx vector, or to one rx queue.
+ */
+static inline bool vmxnet3_poll_capable(struct vmxnet3_poll_queue *pq)
+{
+	return vmxnet3_poll_msix(pq->pp) &&
+	       pq->qid < pq->pp->adapter->num_rx_queues;
+}
+
+static inline int vmxnet3_poll_irq_of(struct vmxnet3_poll_queue *pq)
+{
+	struct vmxnet3_adapter *adapter = pq->pp->adapter;
+
+	if (adapter->intr.type == VMXNET3_IT_MSIX)
+		return adapter->intr.msix_entries[pq->rq->comp_ring.intr_idx].vector;
+	return adapter->pdev->irq;
+}
+
+/* vmxnet3_poll_params.c */
+extern const char * const vmxnet3_poll_stat_names[VMXNET3_POLL_NR_STATS];
 const char *vmxnet3_poll_mode_name(int mode);
 int vmxnet3_poll_parse_mode(const char *buf);
+int vmxnet3_poll_default_mode(void);
+unsigned int vmxnet3_poll_default_idle_us(void);
+unsigned int vmxnet3_poll_default_budget(void);
 
-/* setters: validate, apply, return 0 or -errno; take pp->lock */
+/* vmxnet3_poll.c: setters validate, apply, return 0 or -errno; take pp->lock */
 int vmxnet3_poll_set_mode(struct vmxnet3_poll_queue *pq, int mode);
 int vmxnet3_poll_set_all_modes(struct vmxnet3_poll *pp, int mode);
 int vmxnet3_poll_set_cpu(struct vmxnet3_poll_queue *pq, int cpu);
@@ -134,13 +220,16 @@ int vmxnet3_poll_set_rt_priority(struct vmxnet3_poll_queue *pq, int prio);
 int vmxnet3_poll_set_budget(struct vmxnet3_poll_queue *pq, int budget);
 int vmxnet3_poll_set_idle_usecs(struct vmxnet3_poll_queue *pq, int usecs);
 int vmxnet3_poll_set_busy_timeout(struct vmxnet3_poll_queue *pq, int usecs);
-pid_t vmxnet3_poll_thread_pid(struct vmxnet3_poll_queue *pq);
 
+/* vmxnet3_poll_thread.c: the polling thread; pp->lock, but for the pid */
+int vmxnet3_poll_thread_start(struct vmxnet3_poll_queue *pq);
+void vmxnet3_poll_thread_stop(struct vmxnet3_poll_queue *pq);
+void vmxnet3_poll_thread_apply(struct vmxnet3_poll_queue *pq);
 void vmxnet3_poll_thread_affine(struct vmxnet3_poll_queue *pq,
 				struct task_struct *task);
-int vmxnet3_poll_cpuhp_add(struct vmxnet3_poll *pp, struct device *dev);
+pid_t vmxnet3_poll_thread_pid(struct vmxnet3_poll_queue *pq);
 
-int vmxnet3_poll_sysfs_add(struct vmxnet3_poll *pp);
-void vmxnet3_poll_sysfs_del(struct vmxnet3_poll *pp);
+/* vmxnet3_poll_cpuhp.c */
+int vmxnet3_poll_cpuhp_add(struct vmxnet3_poll *pp, struct device *dev);
 
 #endif /* _VMXNET3_POLL_INT_H */

@@ -165,7 +165,25 @@ static const struct kobj_type vmxnet3_poll_qdir_ktype = {
 	.default_groups	= vmxnet3_poll_q_groups,
 };
 
-int vmxnet3_poll_sysfs_add(struct vmxnet3_poll *pp)
+static void vmxnet3_poll_sysfs_del(struct vmxnet3_poll *pp)
+{
+	unsigned int i;
+
+	if (!pp->kobj)
+		return;
+	for (i = 0; i < pp->nr_queues; i++) {
+		if (!pp->q[i].kobj)
+			continue;
+		/* waits for reads and writes in progress */
+		kobject_del(pp->q[i].kobj);
+		kobject_put(pp->q[i].kobj);
+		pp->q[i].kobj = NULL;
+	}
+	kobject_put(pp->kobj);
+	pp->kobj = NULL;
+}
+
+static int vmxnet3_poll_sysfs_add(struct vmxnet3_poll *pp)
 {
 	struct net_device *netdev = pp->adapter->netdev;
 	unsigned int i;
@@ -199,20 +217,17 @@ err:
 	return err;
 }
 
-void vmxnet3_poll_sysfs_del(struct vmxnet3_poll *pp)
+void vmxnet3_poll_register(struct vmxnet3_adapter *adapter)
 {
-	unsigned int i;
+	int err = vmxnet3_poll_sysfs_add(adapter->poll);
 
-	if (!pp->kobj)
-		return;
-	for (i = 0; i < pp->nr_queues; i++) {
-		if (!pp->q[i].kobj)
-			continue;
-		/* waits for reads and writes in progress */
-		kobject_del(pp->q[i].kobj);
-		kobject_put(pp->q[i].kobj);
-		pp->q[i].kobj = NULL;
-	}
-	kobject_put(pp->kobj);
-	pp->kobj = NULL;
+	if (err)
+		netdev_warn(adapter->netdev,
+			    "no vmxnet3_poll sysfs directory (%d): use the ethtool private flags\n",
+			    err);
+}
+
+void vmxnet3_poll_unregister(struct vmxnet3_adapter *adapter)
+{
+	vmxnet3_poll_sysfs_del(adapter->poll);
 }

@@ -1,0 +1,252 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vmxnet3-poll: the polling thread of a queue in kthread mode (what the
+ * mode does: vmxnet3_poll.c), its start, stop, CPU and priority.
+ */
+
+#include <linux/error-injection.h>
+#include <linux/irq.h>
+#include <linux/kthread.h>
+#include <linux/netpoll.h>
+#include <linux/sched/task.h>
+#include <uapi/linux/sched/types.h>
+
+#include "vmxnet3_poll_int.h"
+
+/* Sleep until woken (interrupt, NAPI handed back, stop) or @timeout. */
+static void vmxnet3_poll_thread_wait(struct vmxnet3_poll_queue *pq,
+				     long timeout)
+{
+	set_current_state(TASK_INTERRUPTIBLE);
+	if (!READ_ONCE(pq->wake) && !kthread_should_stop())
+		schedule_timeout(timeout);
+	__set_current_state(TASK_RUNNING);
+	WRITE_ONCE(pq->wake, false);
+}
+
+/* Take NAPI the way a busy-poll loop does, without setting MISSED. */
+static bool vmxnet3_poll_thread_own(struct vmxnet3_poll_queue *pq)
+{
+	struct napi_struct *napi = &pq->rq->napi;
+	unsigned long val = READ_ONCE(napi->state);
+
+	if (val & (NAPIF_STATE_SCHED | NAPIF_STATE_DISABLE | NAPIF_STATE_NPSVC))
+		return false;
+	if (cmpxchg(&napi->state, val, val | NAPIF_STATE_SCHED) != val)
+		return false;
+	vmxnet3_poll_write_imr(pq, 1);
+	return true;
+}
+
+/*
+ * Re-arm the interrupt and hand NAPI back.  Unmask first, still the owner:
+ * an interrupt from then on wakes the thread, or finds NAPI taken and has
+ * napi_complete_done() schedule another pass.  Under netpoll's lock, as
+ * any poll of NAPI: inside netpoll's own poll, napi_complete_done() would
+ * return without releasing NAPI, and leave it scheduled with no owner.
+ */
+static void vmxnet3_poll_thread_release(struct vmxnet3_poll_queue *pq)
+{
+	struct napi_struct *napi = &pq->rq->napi;
+	void *have;
+
+	local_bh_disable();
+	have = netpoll_poll_lock(napi);
+	vmxnet3_poll_unmask(pq);
+	napi_complete_done(napi, 0);
+	netpoll_poll_unlock(have);
+	local_bh_enable();
+}
+
+static int vmxnet3_poll_thread_pass(struct vmxnet3_poll_queue *pq)
+{
+	struct napi_struct *napi = &pq->rq->napi;
+	struct vmxnet3_poll_bpf_ctx bpf_ctx;
+	void *have;
+	int work;
+
+	/* an interrupt from here on keeps the thread from sleeping */
+	smp_store_mb(pq->wake, false);
+	/* what the core's threaded NAPI does around a poll */
+	local_bh_disable();
+	vmxnet3_poll_bpf_ctx_set(&bpf_ctx);
+	have = netpoll_poll_lock(napi);
+	WRITE_ONCE(pq->thread_polling, true);
+	work = napi->poll(napi, READ_ONCE(pq->budget));
+	WRITE_ONCE(pq->thread_polling, false);
+	vmxnet3_poll_gro_flush(napi);
+	netpoll_poll_unlock(have);
+	vmxnet3_poll_bpf_ctx_clear(&bpf_ctx);
+	local_bh_enable();
+	return work;
+}
+
+/*
+ * Not freezable: a frozen thread cannot be stopped (kthread_stop() does
+ * not thaw it), and system sleep and power-off stop the device with the
+ * kernel threads still frozen.  Suspend stops the thread like any quiesce
+ * (vmxnet3_poll_stop()); resume's activation starts a new one.
+ */
+static int vmxnet3_poll_thread(void *data)
+{
+	struct vmxnet3_poll_queue *pq = data;
+	struct napi_struct *napi = &pq->rq->napi;
+	bool owner = false;
+	u64 last_work = 0;
+	unsigned int idle;
+
+	while (!kthread_should_stop()) {
+		if (!owner) {
+			/* a pass completing NAPI from now on wakes us */
+			smp_store_mb(pq->tstate, VMXNET3_POLL_T_POLLING);
+			owner = vmxnet3_poll_thread_own(pq);
+			if (!owner) {
+				/* someone else polls: they wake us when done */
+				vmxnet3_poll_thread_wait(pq, 1);
+				continue;
+			}
+			last_work = ktime_get_ns();
+		}
+
+		if (unlikely(napi_disable_pending(napi))) {
+			vmxnet3_poll_thread_release(pq);
+			owner = false;
+			vmxnet3_poll_thread_wait(pq, 1);
+			continue;
+		}
+
+		if (vmxnet3_poll_thread_pass(pq)) {
+			last_work = ktime_get_ns();
+		} else {
+			idle = READ_ONCE(pq->idle_usecs);
+			if (idle &&
+			    ktime_get_ns() - last_work >= (u64)idle * NSEC_PER_USEC) {
+				WRITE_ONCE(pq->tstate, VMXNET3_POLL_T_SLEEPING);
+				vmxnet3_poll_thread_release(pq);
+				owner = false;
+				vmxnet3_poll_stat_add(pq,
+						      VMXNET3_POLL_STAT_KTHREAD_SLEEPS,
+						      1);
+				vmxnet3_poll_thread_wait(pq, MAX_SCHEDULE_TIMEOUT);
+				continue;
+			}
+		}
+		/* Let others run, and give RCU-Tasks its quiescent state: a
+		 * thread that never blocks has no voluntary context switch,
+		 * which synchronize_rcu_tasks() (kprobes, ftrace and BPF
+		 * trampolines, livepatch) otherwise waits for.
+		 */
+		cond_resched_tasks_rcu_qs();
+	}
+
+	WRITE_ONCE(pq->tstate, VMXNET3_POLL_T_NONE);
+	if (owner)
+		vmxnet3_poll_thread_release(pq);
+	/* whatever arrived since the last pass goes to softirq NAPI */
+	vmxnet3_poll_kick(pq);
+	return 0;
+}
+
+/*
+ * A pinned thread may run on its CPU as soon as that is online (kernel
+ * threads need not wait for it to be active); one pinned to an offline CPU
+ * is pinned again when the CPU comes back (vmxnet3_poll_cpuhp.c).
+ */
+static const struct cpumask *vmxnet3_poll_cpumask(struct vmxnet3_poll_queue *pq)
+{
+	const struct cpumask *mask;
+	int cpu = pq->cpu;
+
+	if (cpu >= 0)
+		return cpu_online(cpu) ? cpumask_of(cpu) : NULL;
+	mask = irq_get_affinity_mask(vmxnet3_poll_irq_of(pq));
+	if (!mask || !cpumask_intersects(mask, cpu_active_mask))
+		return cpu_possible_mask;
+	return mask;
+}
+
+/* the thread's CPUs from the queue's settings; pp->lock */
+void vmxnet3_poll_thread_affine(struct vmxnet3_poll_queue *pq,
+				struct task_struct *task)
+{
+	const struct cpumask *mask = vmxnet3_poll_cpumask(pq);
+	int err;
+
+	lockdep_assert_held(&pq->pp->lock);
+	if (!mask)
+		return;
+	err = set_cpus_allowed_ptr(task, mask);
+	if (err)
+		netdev_warn(pq->pp->adapter->netdev,
+			    "rx-%u: cannot set poller affinity: %d\n",
+			    pq->qid, err);
+}
+
+static void vmxnet3_poll_thread_setup(struct vmxnet3_poll_queue *pq,
+				      struct task_struct *task)
+{
+	struct sched_attr attr = { .size = sizeof(attr) };
+	int err;
+
+	vmxnet3_poll_thread_affine(pq, task);
+	attr.sched_priority = READ_ONCE(pq->rt_priority);
+	attr.sched_policy = attr.sched_priority ? SCHED_FIFO : SCHED_NORMAL;
+	err = sched_setattr_nocheck(task, &attr);
+	if (err)
+		netdev_warn(pq->pp->adapter->netdev,
+			    "rx-%u: cannot set poller priority: %d\n",
+			    pq->qid, err);
+}
+
+noinline int vmxnet3_poll_thread_start(struct vmxnet3_poll_queue *pq)
+{
+	struct task_struct *task;
+
+	lockdep_assert_held(&pq->pp->lock);
+	task = kthread_create(vmxnet3_poll_thread, pq, "vmx-%s-%u",
+			      pq->pp->adapter->netdev->name, pq->qid);
+	if (IS_ERR(task))
+		return PTR_ERR(task);
+	vmxnet3_poll_thread_setup(pq, task);
+	WRITE_ONCE(pq->wake, false);
+	rcu_assign_pointer(pq->task, task);
+	wake_up_process(task);
+	return 0;
+}
+ALLOW_ERROR_INJECTION(vmxnet3_poll_thread_start, ERRNO);
+
+/* The thread hands NAPI back, re-arms the interrupt and kicks NAPI. */
+void vmxnet3_poll_thread_stop(struct vmxnet3_poll_queue *pq)
+{
+	struct task_struct *task;
+
+	task = rcu_dereference_protected(pq->task,
+					 lockdep_is_held(&pq->pp->lock));
+	if (!task)
+		return;
+	RCU_INIT_POINTER(pq->task, NULL);
+	kthread_stop(task);
+}
+
+pid_t vmxnet3_poll_thread_pid(struct vmxnet3_poll_queue *pq)
+{
+	struct task_struct *task;
+	pid_t pid = 0;
+
+	rcu_read_lock();
+	task = rcu_dereference(pq->task);
+	if (task)
+		pid = task_pid_nr(task);
+	rcu_read_unlock();
+	return pid;
+}
+
+void vmxnet3_poll_thread_apply(struct vmxnet3_poll_queue *pq)
+{
+	struct task_struct *task;
+
+	task = rcu_dereference_protected(pq->task,
+					 lockdep_is_held(&pq->pp->lock));
+	if (task)
+		vmxnet3_poll_thread_setup(pq, task);
+}
