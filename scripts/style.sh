@@ -8,7 +8,9 @@
 #     of a tree they were applied to with git am): subjects, index lines
 #     and hunk context true;
 #   - a W=1 build per kernel: no compiler warning at all;
-#   - sparse (C=2) per kernel: no warning in the project's own files.
+#   - sparse (C=2) per kernel: no warning in the project's own files;
+#   - which driver file calls which, per kernel (scripts/file-graph.sh):
+#     no loop, no file over 40 % of the driver's lines.
 # checkpatch.pl comes from the kernel source (scripts/kernel-tools.sh).
 # Prints KTAP; exit 1 if a check fails.
 set -uo pipefail
@@ -32,7 +34,7 @@ result() { # result OK|FAIL NAME LOGFILE
 	fi
 }
 echo "KTAP version 1"
-echo "1..$((3 + 2 * ${#kernels[@]}))"
+echo "1..$((3 + 3 * ${#kernels[@]}))"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
@@ -67,6 +69,12 @@ for kver in "${kernels[@]}"; do
 		result OK "w1-$series" "$log"
 	else
 		result FAIL "w1-$series" "$log"
+	fi
+	if "$top/scripts/file-graph.sh" "$build" >"$log" 2>&1; then
+		sed 's/^/# /' "$log"
+		result OK "file-graph-$series" "$log"
+	else
+		result FAIL "file-graph-$series" "$log"
 	fi
 	# sparse over every file; only our files must be clean
 	make -s -C "$top" KVER="$kver" BUILD="$build" C=2 module >"$log" 2>&1
