@@ -2,23 +2,11 @@
 /*
  * vmxnet3-poll: per-queue busy-poll and polling-thread modes for vmxnet3.
  *
- * Each rx queue (one NAPI context) runs in one of three modes:
- *
- * irq        upstream behaviour, with napi_complete_done()'s verdict
- *            honoured: the interrupt is unmasked only when NAPI really
- *            completed, so napi_defer_hard_irqs, gro_flush_timeout and
- *            SO_PREFER_BUSY_POLL work.
- * busy-poll  when a socket busy-poll loop that found packets ends, the
- *            interrupt stays masked (the application is expected to poll
- *            again); a per-queue hrtimer (busy_timeout_us) schedules NAPI,
- *            which re-arms it, unless busy polling resumed first.  A loop
- *            that found nothing re-arms at once: its caller goes to sleep.
- * kthread    a kernel thread owns the NAPI context (it holds
- *            NAPI_STATE_SCHED, as a softirq poll or a busy-poll loop
- *            would, so nobody else polls the ring) and polls it with the
- *            interrupt masked.  With idle_usecs > 0 it gives NAPI back,
- *            unmasks and sleeps after that long without work; the
- *            interrupt then wakes the thread instead of softirq NAPI.
+ * Each rx queue (one NAPI context) runs in one of three modes, each a
+ * table of operations: irq (vmxnet3_poll_modes.c), busy-poll
+ * (vmxnet3_poll_busy.c) and kthread (vmxnet3_poll_thread.c).  This file
+ * holds what every mode shares: the data-path hooks that ask the queue's
+ * mode, switching between modes, the setters, and the life cycle.
  */
 
 #include <linux/device.h>
@@ -31,87 +19,60 @@
 bool vmxnet3_poll_irq(struct vmxnet3_rx_queue *rq)
 {
 	struct vmxnet3_poll_queue *pq = vmxnet3_pq(rq);
+	const struct vmxnet3_poll_mode_ops *ops = vmxnet3_poll_ops(pq);
 
 	vmxnet3_poll_stat_add(pq, VMXNET3_POLL_STAT_IRQS, 1);
 	/* masked by the caller, or by the device in auto mask mode */
 	WRITE_ONCE(pq->irq_masked, true);
-	if (READ_ONCE(pq->mode) != VMXNET3_POLL_KTHREAD)
-		return false;
-	/* The thread polls and re-arms the interrupt when it sleeps again.
-	 * Without one (starting, stopping), softirq NAPI takes over.  Pairs
-	 * with the barrier of the thread's kick when it exits: either the
-	 * thread is seen, or its kick's NAPI pass sees irq_masked.
-	 */
-	smp_mb();
-	if (READ_ONCE(pq->tstate) == VMXNET3_POLL_T_NONE)
-		return false;
-	return vmxnet3_poll_wake(pq);
+	return ops->irq && INDIRECT_CALL_1(ops->irq, vmxnet3_poll_thread_irq, pq);
 }
 
-bool vmxnet3_poll_napi_done(struct vmxnet3_rx_queue *rq, int budget, int done)
+/*
+ * Count the pass; true when NAPI stays with whoever polls it now.  The
+ * polling thread keeps NAPI and the interrupt masked.  A busy-poll loop
+ * keeps NAPI (napi_complete_done() would say so): note for its last pass,
+ * outside the loop, what the loop found.
+ */
+static bool vmxnet3_poll_account(struct vmxnet3_poll_queue *pq, int done)
 {
-	struct vmxnet3_poll_queue *pq = vmxnet3_pq(rq);
-	struct napi_struct *napi = &rq->napi;
+	struct napi_struct *napi = &pq->rq->napi;
 	bool busy = test_bit(NAPI_STATE_IN_BUSY_POLL, &napi->state);
 	bool thread = READ_ONCE(pq->thread_polling);
-	bool hold;
-	int mode;
 
 	vmxnet3_poll_stat_add(pq, VMXNET3_POLL_STAT_POLLS, 1);
 	if (!done)
 		vmxnet3_poll_stat_add(pq, VMXNET3_POLL_STAT_EMPTY_POLLS, 1);
 	else if (busy || thread)
 		vmxnet3_poll_stat_add(pq, VMXNET3_POLL_STAT_POLLED_PKTS, done);
-
-	/* the polling thread keeps NAPI and the interrupt masked */
-	if (thread)
-		return false;
-	/* A busy-poll loop keeps NAPI (napi_complete_done() would say so):
-	 * note for its last pass, outside the loop, what the loop found.
-	 */
-	if (busy) {
+	if (busy && !thread) {
 		pq->busy_seen = true;
 		pq->busy_found |= done > 0;
-		return false;
 	}
-	if (done >= budget)
-		return false;
+	return busy || thread;
+}
 
-	/* Still the NAPI owner: take the loop's record.  A busy-poll loop
-	 * that just ended with packets leaves the interrupt masked, since
-	 * the application is likely to poll again soon; the timer re-arms
-	 * it unless busy polling comes back.  A loop that found nothing
-	 * ends in a sleeping application, which the interrupt must wake:
-	 * re-arm at once.  The timer is armed while NAPI is still ours, so
-	 * that napi_disable() orders it before vmxnet3_poll_quiesced().
-	 */
-	mode = READ_ONCE(pq->mode);
-	hold = mode == VMXNET3_POLL_BUSY && pq->busy_seen &&
-	       (pq->busy_found || done) && READ_ONCE(pq->pp->active);
+/*
+ * Still the NAPI owner: take the busy-poll loop's record.  True when a
+ * loop polled before this pass and found packets (or this pass did): the
+ * application is likely to poll again soon.
+ */
+static bool vmxnet3_poll_loop_found(struct vmxnet3_poll_queue *pq, int done)
+{
+	bool found = pq->busy_seen && (pq->busy_found || done);
+
 	pq->busy_seen = false;
 	pq->busy_found = false;
-	if (hold)
-		hrtimer_start(&pq->busy_timer,
-			      ns_to_ktime((u64)READ_ONCE(pq->busy_timeout_us) *
-					  NSEC_PER_USEC),
-			      HRTIMER_MODE_REL_PINNED);
+	return found;
+}
 
-	/* deferred hard irqs, or rescheduled: stay masked */
-	if (!napi_complete_done(napi, done) || hold)
-		return false;
-
-	if (mode == VMXNET3_POLL_KTHREAD &&
-	    READ_ONCE(pq->tstate) == VMXNET3_POLL_T_POLLING) {
-		/* the thread wants NAPI back: it masks and polls */
-		vmxnet3_poll_wake(pq);
-		return false;
-	}
-
-	/* Only a masked interrupt needs the unmask write (a VM exit on
-	 * ESXi): the final pass of a busy-poll loop often finds it armed.
-	 * napi_complete_done() ordered this read after giving NAPI up; an
-	 * interrupt masking it from now on also schedules a new pass.
-	 */
+/*
+ * Only a masked interrupt needs the unmask write (a VM exit on ESXi): the
+ * final pass of a busy-poll loop often finds it armed.  napi_complete_done()
+ * ordered this read after giving NAPI up; an interrupt masking it from now
+ * on also schedules a new pass.
+ */
+static bool vmxnet3_poll_rearm(struct vmxnet3_poll_queue *pq)
+{
 	if (!READ_ONCE(pq->irq_masked))
 		return false;
 	WRITE_ONCE(pq->irq_masked, false);
@@ -119,17 +80,19 @@ bool vmxnet3_poll_napi_done(struct vmxnet3_rx_queue *rq, int budget, int done)
 	return true;
 }
 
-static enum hrtimer_restart vmxnet3_poll_busy_timeout(struct hrtimer *timer)
+bool vmxnet3_poll_napi_done(struct vmxnet3_rx_queue *rq, int budget, int done)
 {
-	struct vmxnet3_poll_queue *pq =
-		container_of(timer, struct vmxnet3_poll_queue, busy_timer);
+	struct vmxnet3_poll_queue *pq = vmxnet3_pq(rq);
+	const struct vmxnet3_poll_mode_ops *ops = vmxnet3_poll_ops(pq);
+	bool found;
 
-	vmxnet3_poll_stat_add(pq, VMXNET3_POLL_STAT_BUSY_TIMEOUTS, 1);
-	/* The pass completes outside busy polling and unmasks.  If a busy
-	 * poller holds NAPI now, it re-arms this timer when it stops.
-	 */
-	napi_schedule(&pq->rq->napi);
-	return HRTIMER_NORESTART;
+	if (vmxnet3_poll_account(pq, done) || done >= budget)
+		return false;
+	found = vmxnet3_poll_loop_found(pq, done);
+	return INDIRECT_CALL_3(ops->complete, vmxnet3_poll_irq_complete,
+			       vmxnet3_poll_busy_complete,
+			       vmxnet3_poll_thread_complete, pq, done, found) &&
+	       vmxnet3_poll_rearm(pq);
 }
 
 /* ---- mode and settings ---- */
@@ -144,6 +107,25 @@ static void vmxnet3_poll_set_mode_of(struct vmxnet3_poll_queue *pq, int mode)
 	WRITE_ONCE(pq->mode, mode);
 }
 
+static int vmxnet3_poll_enter(struct vmxnet3_poll_queue *pq)
+{
+	const struct vmxnet3_poll_mode_ops *ops = vmxnet3_poll_modes[pq->mode];
+
+	return ops->enter ? ops->enter(pq) : 0;
+}
+
+static void vmxnet3_poll_leave(struct vmxnet3_poll_queue *pq)
+{
+	const struct vmxnet3_poll_mode_ops *ops = vmxnet3_poll_modes[pq->mode];
+
+	if (ops->leave)
+		ops->leave(pq);
+}
+
+/*
+ * Leave the old mode, enter the new one; if that fails, back to the old
+ * one (irq mode if even that fails).  Only an active device runs a mode.
+ */
 static int vmxnet3_poll_switch(struct vmxnet3_poll_queue *pq, int mode)
 {
 	struct vmxnet3_poll *pp = pq->pp;
@@ -158,19 +140,18 @@ static int vmxnet3_poll_switch(struct vmxnet3_poll_queue *pq, int mode)
 	if (mode != VMXNET3_POLL_IRQ && !vmxnet3_poll_capable(pq))
 		return -EOPNOTSUPP;
 
-	if (old == VMXNET3_POLL_KTHREAD)
-		vmxnet3_poll_thread_stop(pq);
+	if (pp->active)
+		vmxnet3_poll_leave(pq);
 	vmxnet3_poll_set_mode_of(pq, mode);
 	if (pp->active) {
-		if (mode == VMXNET3_POLL_KTHREAD) {
-			err = vmxnet3_poll_thread_start(pq);
-			if (err) {
-				vmxnet3_poll_set_mode_of(pq, old);
-				return err;
-			}
+		err = vmxnet3_poll_enter(pq);
+		if (err) {
+			vmxnet3_poll_set_mode_of(pq, old);
+			if (vmxnet3_poll_enter(pq))
+				vmxnet3_poll_set_mode_of(pq, VMXNET3_POLL_IRQ);
+			vmxnet3_poll_kick(pq);
+			return err;
 		}
-		if (old == VMXNET3_POLL_BUSY)
-			hrtimer_cancel(&pq->busy_timer);
 		/* a pass in the new mode re-arms what the old one masked */
 		vmxnet3_poll_kick(pq);
 	}
@@ -362,14 +343,11 @@ void vmxnet3_poll_start(struct vmxnet3_adapter *adapter)
 		if (i < adapter->num_rx_queues)
 			vmxnet3_poll_link_irq(&pq->rq->napi,
 					      vmxnet3_poll_irq_of(pq));
-		if (pq->mode != VMXNET3_POLL_KTHREAD ||
-		    rcu_access_pointer(pq->task))
-			continue;
-		err = vmxnet3_poll_thread_start(pq);
+		err = vmxnet3_poll_enter(pq);
 		if (err) {
 			netdev_warn(adapter->netdev,
-				    "rx-%u: cannot start the polling thread (%d): irq mode\n",
-				    i, err);
+				    "rx-%u: cannot enter %s mode (%d): irq mode\n",
+				    i, vmxnet3_poll_mode_name(pq->mode), err);
 			vmxnet3_poll_set_mode_of(pq, VMXNET3_POLL_IRQ);
 		}
 	}
@@ -389,7 +367,8 @@ void vmxnet3_poll_stop(struct vmxnet3_adapter *adapter)
 	/* a resume may change the interrupt layout before the next start */
 	WRITE_ONCE(pp->txq_paired, false);
 	for (i = 0; i < pp->nr_queues; i++) {
-		vmxnet3_poll_thread_stop(&pp->q[i]);
+		vmxnet3_poll_leave(&pp->q[i]);
+		/* armed by a busy-poll pass that raced with a switch */
 		hrtimer_cancel(&pp->q[i].busy_timer);
 	}
 	mutex_unlock(&pp->lock);

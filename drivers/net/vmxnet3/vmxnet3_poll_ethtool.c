@@ -13,12 +13,6 @@
 
 #include "vmxnet3_poll_int.h"
 
-enum {
-	VMXNET3_POLL_PFLAG_BUSY,
-	VMXNET3_POLL_PFLAG_KTHREAD,
-	VMXNET3_POLL_NR_PFLAGS,
-};
-
 static const char vmxnet3_poll_pflag_names[VMXNET3_POLL_NR_PFLAGS][ETH_GSTRING_LEN] = {
 	[VMXNET3_POLL_PFLAG_BUSY]	= "busy-poll",
 	[VMXNET3_POLL_PFLAG_KTHREAD]	= "kthread-poll",
@@ -68,45 +62,48 @@ void vmxnet3_poll_get_ethtool_stats(struct net_device *netdev, u64 *buf)
 			*buf++ = atomic64_read(&pp->q[q].stats[i]);
 }
 
+/* a mode's flag reads on when every queue is in that mode */
 u32 vmxnet3_poll_get_priv_flags(struct net_device *netdev)
 {
 	struct vmxnet3_poll *pp = vmxnet3_poll_of(netdev);
-	bool all_busy = true, all_kthread = true;
-	unsigned int q;
 	u32 flags = 0;
+	unsigned int q;
+	int mode;
 
-	for (q = 0; q < pp->nr_queues; q++) {
-		int mode = READ_ONCE(pp->q[q].mode);
+	for (mode = 0; mode < VMXNET3_POLL_NR_MODES; mode++) {
+		int pflag = vmxnet3_poll_modes[mode]->pflag;
 
-		all_busy &= mode == VMXNET3_POLL_BUSY;
-		all_kthread &= mode == VMXNET3_POLL_KTHREAD;
+		if (pflag < 0)
+			continue;
+		for (q = 0; q < pp->nr_queues; q++)
+			if (READ_ONCE(pp->q[q].mode) != mode)
+				break;
+		if (q == pp->nr_queues)
+			flags |= BIT(pflag);
 	}
-	if (all_busy)
-		flags |= BIT(VMXNET3_POLL_PFLAG_BUSY);
-	if (all_kthread)
-		flags |= BIT(VMXNET3_POLL_PFLAG_KTHREAD);
 	return flags;
 }
 
-/* called with rtnl held */
+/* called with rtnl held; no flag set: irq mode */
 int vmxnet3_poll_set_priv_flags(struct net_device *netdev, u32 flags)
 {
 	struct vmxnet3_poll *pp = vmxnet3_poll_of(netdev);
-	int mode = VMXNET3_POLL_IRQ;
+	int mode, target = VMXNET3_POLL_IRQ;
 
 	if (flags & ~GENMASK(VMXNET3_POLL_NR_PFLAGS - 1, 0))
 		return -EINVAL;
-	if ((flags & BIT(VMXNET3_POLL_PFLAG_BUSY)) &&
-	    (flags & BIT(VMXNET3_POLL_PFLAG_KTHREAD))) {
+	if (hweight32(flags) > 1) {
 		netdev_warn(netdev,
 			    "busy-poll and kthread-poll are exclusive: nothing changed\n");
 		return -EINVAL;
 	}
 	if (flags == vmxnet3_poll_get_priv_flags(netdev))
 		return 0;
-	if (flags & BIT(VMXNET3_POLL_PFLAG_BUSY))
-		mode = VMXNET3_POLL_BUSY;
-	else if (flags & BIT(VMXNET3_POLL_PFLAG_KTHREAD))
-		mode = VMXNET3_POLL_KTHREAD;
-	return vmxnet3_poll_set_all_modes(pp, mode);
+	for (mode = 0; mode < VMXNET3_POLL_NR_MODES; mode++) {
+		int pflag = vmxnet3_poll_modes[mode]->pflag;
+
+		if (pflag >= 0 && (flags & BIT(pflag)))
+			target = mode;
+	}
+	return vmxnet3_poll_set_all_modes(pp, target);
 }

@@ -3,7 +3,9 @@
  * vmxnet3-poll: state shared by the project's own source files.
  *
  *   vmxnet3_poll.c          data-path hooks, mode switching, setters, life cycle
- *   vmxnet3_poll_thread.c   the polling thread (kthread mode)
+ *   vmxnet3_poll_modes.c    the table of modes, irq mode
+ *   vmxnet3_poll_busy.c     busy-poll mode
+ *   vmxnet3_poll_thread.c   kthread mode: the polling thread
  *   vmxnet3_poll_cpuhp.c    pinned threads back on their CPU after hotplug
  *   vmxnet3_poll_params.c   mode and counter names, module parameters
  *   vmxnet3_poll_sysfs.c    vmxnet3_poll/rx-<N>/, added and removed there
@@ -16,6 +18,7 @@
 
 #include <linux/atomic.h>
 #include <linux/hrtimer.h>
+#include <linux/indirect_call_wrapper.h>
 #include <linux/interrupt.h>
 #include <linux/kobject.h>
 #include <linux/mutex.h>
@@ -31,6 +34,13 @@ enum vmxnet3_poll_mode {
 	VMXNET3_POLL_BUSY,
 	VMXNET3_POLL_KTHREAD,
 	VMXNET3_POLL_NR_MODES,
+};
+
+/* ethtool private flags, one per poll mode (bit numbers) */
+enum vmxnet3_poll_pflag {
+	VMXNET3_POLL_PFLAG_BUSY,
+	VMXNET3_POLL_PFLAG_KTHREAD,
+	VMXNET3_POLL_NR_PFLAGS,
 };
 
 /* what the polling thread of a queue is doing */
@@ -117,6 +127,51 @@ struct vmxnet3_poll {
 	struct hlist_node cpuhp_node;	/* vmxnet3_poll_cpuhp.c */
 	struct vmxnet3_poll_queue q[];
 };
+
+/*
+ * What a mode does (vmxnet3_poll_modes[], one per mode).  enter and leave
+ * run under pp->lock while the device is active: activation enters each
+ * queue's mode, a switch leaves the old mode and enters the new one, a
+ * quiesce leaves it; NULL does nothing.  irq runs in the queue's interrupt
+ * handler: true when it handled it (no NAPI to schedule).  complete ends a
+ * NAPI pass that did not use its budget, by the NAPI owner, @found when a
+ * busy-poll loop that found packets polled before it: it completes NAPI
+ * and says whether the interrupt may be re-armed.
+ */
+struct vmxnet3_poll_mode_ops {
+	const char *name;
+	int pflag;		/* enum vmxnet3_poll_pflag, or -1 */
+	int (*enter)(struct vmxnet3_poll_queue *pq);
+	void (*leave)(struct vmxnet3_poll_queue *pq);
+	bool (*irq)(struct vmxnet3_poll_queue *pq);
+	bool (*complete)(struct vmxnet3_poll_queue *pq, int done, bool found);
+};
+
+/* vmxnet3_poll_modes.c */
+extern const struct vmxnet3_poll_mode_ops *const
+	vmxnet3_poll_modes[VMXNET3_POLL_NR_MODES];
+const char *vmxnet3_poll_mode_name(int mode);
+int vmxnet3_poll_parse_mode(const char *buf);
+bool vmxnet3_poll_irq_complete(struct vmxnet3_poll_queue *pq, int done,
+			       bool found);
+
+/* vmxnet3_poll_busy.c */
+extern const struct vmxnet3_poll_mode_ops vmxnet3_poll_busy_mode;
+bool vmxnet3_poll_busy_complete(struct vmxnet3_poll_queue *pq, int done,
+				bool found);
+enum hrtimer_restart vmxnet3_poll_busy_timeout(struct hrtimer *timer);
+
+/* vmxnet3_poll_thread.c */
+extern const struct vmxnet3_poll_mode_ops vmxnet3_poll_kthread_mode;
+bool vmxnet3_poll_thread_irq(struct vmxnet3_poll_queue *pq);
+bool vmxnet3_poll_thread_complete(struct vmxnet3_poll_queue *pq, int done,
+				  bool found);
+
+static inline const struct vmxnet3_poll_mode_ops *
+vmxnet3_poll_ops(const struct vmxnet3_poll_queue *pq)
+{
+	return vmxnet3_poll_modes[READ_ONCE(pq->mode)];
+}
 
 static inline struct vmxnet3_poll *vmxnet3_poll_of(struct net_device *netdev)
 {
@@ -206,8 +261,6 @@ static inline int vmxnet3_poll_irq_of(struct vmxnet3_poll_queue *pq)
 
 /* vmxnet3_poll_params.c */
 extern const char * const vmxnet3_poll_stat_names[VMXNET3_POLL_NR_STATS];
-const char *vmxnet3_poll_mode_name(int mode);
-int vmxnet3_poll_parse_mode(const char *buf);
 int vmxnet3_poll_default_mode(void);
 unsigned int vmxnet3_poll_default_idle_us(void);
 unsigned int vmxnet3_poll_default_budget(void);
@@ -222,8 +275,6 @@ int vmxnet3_poll_set_idle_usecs(struct vmxnet3_poll_queue *pq, int usecs);
 int vmxnet3_poll_set_busy_timeout(struct vmxnet3_poll_queue *pq, int usecs);
 
 /* vmxnet3_poll_thread.c: the polling thread; pp->lock, but for the pid */
-int vmxnet3_poll_thread_start(struct vmxnet3_poll_queue *pq);
-void vmxnet3_poll_thread_stop(struct vmxnet3_poll_queue *pq);
 void vmxnet3_poll_thread_apply(struct vmxnet3_poll_queue *pq);
 void vmxnet3_poll_thread_affine(struct vmxnet3_poll_queue *pq,
 				struct task_struct *task);

@@ -1,21 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * vmxnet3-poll: mode and counter names, and the module parameters that
+ * vmxnet3-poll: counter names, and the module parameters that
  * give every queue its settings at probe.  An invalid parameter refuses
  * the load with a message.
  */
 
 #include <linux/kernel.h>
 #include <linux/moduleparam.h>
-#include <linux/string.h>
 
 #include "vmxnet3_poll_int.h"
-
-static const char * const vmxnet3_poll_mode_names[VMXNET3_POLL_NR_MODES] = {
-	[VMXNET3_POLL_IRQ]	= "irq",
-	[VMXNET3_POLL_BUSY]	= "busy-poll",
-	[VMXNET3_POLL_KTHREAD]	= "kthread",
-};
 
 const char * const vmxnet3_poll_stat_names[VMXNET3_POLL_NR_STATS] = {
 	[VMXNET3_POLL_STAT_POLLS]		= "polls",
@@ -27,24 +20,6 @@ const char * const vmxnet3_poll_stat_names[VMXNET3_POLL_NR_STATS] = {
 	[VMXNET3_POLL_STAT_MODE_SWITCHES]	= "mode_switches",
 	[VMXNET3_POLL_STAT_BUSY_TIMEOUTS]	= "busy_timeouts",
 };
-
-const char *vmxnet3_poll_mode_name(int mode)
-{
-	if (mode < 0 || mode >= VMXNET3_POLL_NR_MODES)
-		return "?";
-	return vmxnet3_poll_mode_names[mode];
-}
-
-/* "irq", "busy-poll" or "kthread", one trailing newline allowed */
-int vmxnet3_poll_parse_mode(const char *buf)
-{
-	int mode;
-
-	for (mode = 0; mode < VMXNET3_POLL_NR_MODES; mode++)
-		if (sysfs_streq(buf, vmxnet3_poll_mode_names[mode]))
-			return mode;
-	return -EINVAL;
-}
 
 /* ---- module parameters: defaults applied at probe ---- */
 

@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * vmxnet3-poll: the polling thread of a queue in kthread mode (what the
- * mode does: vmxnet3_poll.c), its start, stop, CPU and priority.
+ * vmxnet3-poll: kthread mode.  A kernel thread owns the NAPI context (it
+ * holds NAPI_STATE_SCHED, as a softirq poll or a busy-poll loop would, so
+ * nobody else polls the ring) and polls it with the interrupt masked.
+ * With idle_usecs > 0 it gives NAPI back, unmasks and sleeps after that
+ * long without work; the interrupt then wakes the thread instead of
+ * softirq NAPI.
  */
 
 #include <linux/error-injection.h>
@@ -198,11 +202,13 @@ static void vmxnet3_poll_thread_setup(struct vmxnet3_poll_queue *pq,
 			    pq->qid, err);
 }
 
-noinline int vmxnet3_poll_thread_start(struct vmxnet3_poll_queue *pq)
+static noinline int vmxnet3_poll_thread_start(struct vmxnet3_poll_queue *pq)
 {
 	struct task_struct *task;
 
 	lockdep_assert_held(&pq->pp->lock);
+	if (rcu_access_pointer(pq->task))
+		return 0;
 	task = kthread_create(vmxnet3_poll_thread, pq, "vmx-%s-%u",
 			      pq->pp->adapter->netdev->name, pq->qid);
 	if (IS_ERR(task))
@@ -216,7 +222,7 @@ noinline int vmxnet3_poll_thread_start(struct vmxnet3_poll_queue *pq)
 ALLOW_ERROR_INJECTION(vmxnet3_poll_thread_start, ERRNO);
 
 /* The thread hands NAPI back, re-arms the interrupt and kicks NAPI. */
-void vmxnet3_poll_thread_stop(struct vmxnet3_poll_queue *pq)
+static void vmxnet3_poll_thread_stop(struct vmxnet3_poll_queue *pq)
 {
 	struct task_struct *task;
 
@@ -250,3 +256,38 @@ void vmxnet3_poll_thread_apply(struct vmxnet3_poll_queue *pq)
 	if (task)
 		vmxnet3_poll_thread_setup(pq, task);
 }
+
+bool vmxnet3_poll_thread_irq(struct vmxnet3_poll_queue *pq)
+{
+	/* The thread polls and re-arms the interrupt when it sleeps again.
+	 * Without one (starting, stopping), softirq NAPI takes over.  Pairs
+	 * with the barrier of the thread's kick when it exits: either the
+	 * thread is seen, or its kick's NAPI pass sees irq_masked.
+	 */
+	smp_mb();
+	if (READ_ONCE(pq->tstate) == VMXNET3_POLL_T_NONE)
+		return false;
+	return vmxnet3_poll_wake(pq);
+}
+
+/* a pass while the thread waits for NAPI: hand it over, still masked */
+bool vmxnet3_poll_thread_complete(struct vmxnet3_poll_queue *pq, int done,
+				  bool found)
+{
+	if (!napi_complete_done(&pq->rq->napi, done))
+		return false;
+	if (READ_ONCE(pq->tstate) == VMXNET3_POLL_T_POLLING) {
+		vmxnet3_poll_wake(pq);
+		return false;
+	}
+	return true;
+}
+
+const struct vmxnet3_poll_mode_ops vmxnet3_poll_kthread_mode = {
+	.name		= "kthread",
+	.pflag		= VMXNET3_POLL_PFLAG_KTHREAD,
+	.enter		= vmxnet3_poll_thread_start,
+	.leave		= vmxnet3_poll_thread_stop,
+	.irq		= vmxnet3_poll_thread_irq,
+	.complete	= vmxnet3_poll_thread_complete,
+};
