@@ -63,7 +63,7 @@ mode_setup() {
 		ip netns exec srv ethtool --set-priv-flags "$SRV_IF" kthread-poll on
 		if [ "$mode" = ours-kthread ]; then
 			for q in $(ip netns exec srv sh -c "ls /sys/class/net/$SRV_IF/vmxnet3_poll"); do
-				pq srv "$SRV_IF" "${q#rx-}" idle_usecs 0
+				pq srv "$SRV_IF" "${q#rx-}" idle_us 0
 			done
 		fi
 		;;

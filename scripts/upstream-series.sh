@@ -82,7 +82,7 @@ Fix both, and add a mode per queue (sysfs vmxnet3_poll/rx-<N>/mode):
 irq (upstream behaviour), busy-poll (the interrupt stays masked after a
 busy-poll loop that found packets, a timer re-arms it), and kthread (a
 thread per queue owns the NAPI context and polls with the interrupt
-masked, optionally sleeping after idle_usecs).  A socket received by a
+masked, optionally sleeping after idle_us).  A socket received by a
 polled queue transmits on its paired tx queue, whose completions that
 queue's NAPI reaps (ndo_select_queue).  Queues and IRQs are linked to
 their NAPI for netdev netlink.

@@ -24,7 +24,7 @@ ip -n cli link set "$cli" up
 for i in $(seq 100); do [ "$(cat "/sys/class/net/$srv/carrier" 2>/dev/null)" = 1 ] && break; sleep 0.1; done
 ip netns exec cli ping -q -c 3 -W 2 "$SRV_IP" >/dev/null || fail "no traffic before hibernation"
 p=/sys/class/net/$srv/vmxnet3_poll
-echo 0 >$p/rx-0/idle_usecs
+echo 0 >$p/rx-0/idle_us
 echo kthread >$p/rx-0/mode || fail "rx-0 kthread"
 echo kthread >$p/rx-1/mode || fail "rx-1 kthread"
 pids="$(cat $p/rx-0/pid) $(cat $p/rx-1/pid)"

@@ -86,7 +86,7 @@ assert_ge "share received by busy polling" "$(div $((p1 - p0)) $((16 * N)))" 0.9
 
 ip netns exec srv ethtool --set-priv-flags "$SRV_IF" busy-poll off ||
 	fail "cannot clear busy-poll"
-pq srv "$SRV_IF" 0 idle_usecs 0
+pq srv "$SRV_IF" 0 idle_us 0
 pq srv "$SRV_IF" 0 mode kthread
 flows "kthread mode (rx-0 only)" 0 $POLL_MAX
 assert_eq "kthread mode: flows off tx queue 0" "$OFFQ0" 0

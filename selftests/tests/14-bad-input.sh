@@ -27,7 +27,7 @@ EINVAL="Invalid argument" ERANGE="Numerical result out of range"
 for v in fast IRQ " irq" irqx "kthread now" busy_poll $'\n' "$long"; do
 	bad 0 mode "$v" "$EINVAL"
 done
-for f in cpu rt_priority budget idle_usecs busy_timeout_us; do
+for f in cpu rt_priority budget idle_us idle_usecs busy_timeout_us; do
 	for v in abc 1x 1.5 $'\n' "$long" 99999999999999999999; do
 		case $v in "$long" | 9*) e=$ERANGE ;; *) e=$EINVAL ;; esac
 		bad 1 $f "$v" "$e"
@@ -37,7 +37,7 @@ ncpu=$(nproc)
 for v in -2 "$ncpu" 4096; do bad 0 cpu "$v" "$ERANGE"; done
 for v in -1 100; do bad 0 rt_priority "$v" "$ERANGE"; done
 for v in 0 -1 257; do bad 0 budget "$v" "$ERANGE"; done
-for v in -1 1000001; do bad 0 idle_usecs "$v" "$ERANGE"; done
+for v in -1 1000001; do bad 0 idle_us "$v" "$ERANGE"; bad 0 idle_usecs "$v" "$ERANGE"; done
 for v in 0 -5 1000001; do bad 0 busy_timeout_us "$v" "$ERANGE"; done
 bad 0 napi_id 5 "Permission denied"
 bad 0 pid 5 "Permission denied"
@@ -81,7 +81,7 @@ tried=$((tried + 2))
 # module parameters
 vmx_unload
 for p in poll_mode=fast poll_mode= poll_mode=IRQ poll_budget=0 poll_budget=257 poll_budget=abc \
-	poll_budget=-1 poll_idle_usecs=-1 poll_idle_usecs=1000001 poll_idle_usecs=1e3; do
+	poll_budget=-1 poll_idle_us=-1 poll_idle_us=1000001 poll_idle_us=1e3 poll_idle_usecs=-1; do
 	dmesg -C
 	insmod "$VMX_KO" "$p" 2>/dev/null && fail "insmod with $p was accepted"
 	[ ! -d /sys/module/vmxnet3 ] || fail "module loaded with $p"
@@ -90,11 +90,19 @@ for p in poll_mode=fast poll_mode= poll_mode=IRQ poll_budget=0 poll_budget=257 p
 	log "$p: ${msg#*] }"
 	tried=$((tried + 1))
 done
-vmx_load ours poll_mode=busy-poll poll_budget=32 poll_idle_usecs=0
+vmx_load ours poll_mode=busy-poll poll_budget=32 poll_idle_us=0
 for ifn in $(vmx_nics); do
 	assert_eq "$ifn rx-0 mode" "$(cat /sys/class/net/$ifn/vmxnet3_poll/rx-0/mode)" busy-poll
 	assert_eq "$ifn rx-0 budget" "$(cat /sys/class/net/$ifn/vmxnet3_poll/rx-0/budget)" 32
-	assert_eq "$ifn rx-0 idle_usecs" "$(cat /sys/class/net/$ifn/vmxnet3_poll/rx-0/idle_usecs)" 0
+	assert_eq "$ifn rx-0 idle_us" "$(cat /sys/class/net/$ifn/vmxnet3_poll/rx-0/idle_us)" 0
 done
+vmx_unload
+# idle_usecs and poll_idle_usecs, the first names: the same setting
+vmx_load ours poll_idle_usecs=7
+d=/sys/class/net/$(vmx_nics | head -n 1)/vmxnet3_poll/rx-0
+assert_eq "idle_us after poll_idle_usecs=7" "$(cat $d/idle_us)" 7
+echo 123 >$d/idle_usecs || fail "writing idle_usecs failed"
+assert_eq "idle_us after writing 123 to idle_usecs" "$(cat $d/idle_us)" 123
+assert_eq "idle_usecs" "$(cat $d/idle_usecs)" 123
 vmx_unload
 log "$tried invalid inputs rejected, state unchanged each time"

@@ -1,10 +1,10 @@
 # timeout: 300
-# Pure polling (idle_usecs 0) under UDP ping-pong: the server NIC takes
+# Pure polling (idle_us 0) under UDP ping-pong: the server NIC takes
 # <= 0.05 interrupts per transaction, and the thread received the packets.
 N=3000
 vmx_load ours
 vmx_setup
-pq srv "$SRV_IF" 0 idle_usecs 0
+pq srv "$SRV_IF" 0 idle_us 0
 pq srv "$SRV_IF" 0 mode kthread
 udp_rr_run 100 >/dev/null || fail "warm-up failed"
 s0=$(nic_irqs "$SRV_IF") p0=$(ethstat srv "$SRV_IF" rxq0_polled_pkts)

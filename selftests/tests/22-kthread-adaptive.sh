@@ -1,5 +1,5 @@
 # timeout: 300
-# Adaptive kthread mode: after idle_usecs without work the thread re-arms
+# Adaptive kthread mode: after idle_us without work the thread re-arms
 # the interrupt and sleeps.  Idle 2 s: kthread_sleeps grew; over a further
 # 2 s idle the thread used <= 5 % of a CPU; then traffic still flows (the
 # interrupt wakes the thread, which polls again).
@@ -8,7 +8,7 @@ vmx_load ours
 vmx_setup
 pq srv "$SRV_IF" 0 mode kthread
 pid=$(pq srv "$SRV_IF" 0 pid)
-log "idle_usecs $(pq srv "$SRV_IF" 0 idle_usecs), thread $pid"
+log "idle_us $(pq srv "$SRV_IF" 0 idle_us), thread $pid"
 udp_rr_run 200 >/dev/null || fail "warm-up failed"
 k0=$(ethstat srv "$SRV_IF" rxq0_kthread_sleeps)
 sleep 2

@@ -1,5 +1,5 @@
 # timeout: 400
-# A polling thread that never sleeps (idle_usecs 0) must not hold up
+# A polling thread that never sleeps (idle_us 0) must not hold up
 # RCU-Tasks grace periods, which the kprobe optimizer, ftrace and BPF
 # trampolines and livepatch wait for: a test module times one
 # synchronize_rcu_tasks() with a pure poller spinning on each CPU (traffic
@@ -37,7 +37,7 @@ gp "no poller"
 ip netns exec srv udp_rr -s -a "$SRV_IP" -T 600 >/dev/null 2>&1 &
 ip netns exec cli udp_rr -c -a "$SRV_IP" -n 100000000 -w 100 >/dev/null 2>&1 &
 for q in 0 1; do
-	pq srv "$SRV_IF" $q idle_usecs 0
+	pq srv "$SRV_IF" $q idle_us 0
 	pq srv "$SRV_IF" $q cpu $q
 	pq srv "$SRV_IF" $q mode kthread
 done

@@ -4,7 +4,7 @@
 # finds its queue full or locked and polls every NAPI of the device
 # itself) with a printk flood, a UDP flood from the server and UDP
 # ping-pong to it, while rx-0 switches between adaptive kthread mode
-# (idle_usecs 1: the thread hands NAPI back after every request) and irq
+# (idle_us 1: the thread hands NAPI back after every request) and irq
 # mode every 20 ms, for 20 s.  NAPI must never be left scheduled without an owner
 # (netpoll's poll makes napi_complete_done() a no-op): request/response
 # traffic works afterwards in each mode, and rmmod completes.
@@ -34,7 +34,7 @@ s.bind(("'"$CLI_IP"'", 6666))
 while True:
 	sys.stdout.write(s.recv(2048).decode(errors="replace"))
 	sys.stdout.flush()' >/tmp/nc.rx 2>/dev/null &
-pq srv "$SRV_IF" 0 idle_usecs 1
+pq srv "$SRV_IF" 0 idle_us 1
 # every server transmit, netconsole's included, on tx queue 0: its lock
 # and its ring (full under the flood) are what make netpoll poll NAPIs
 xps_queue0 srv "$SRV_IF"

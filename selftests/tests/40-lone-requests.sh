@@ -1,6 +1,6 @@
 # timeout: 400
 # No lost wake-up in adaptive kthread mode: the server's queues in kthread
-# mode with idle_usecs 100, lone UDP requests with gaps of 50 to 400 us
+# mode with idle_us 100, lone UDP requests with gaps of 50 to 400 us
 # between a reply and the next request, so that requests keep arriving as
 # the thread decides to sleep, gives NAPI back and re-arms the interrupt.
 # The server socket first blocks, then busy-polls (SO_BUSY_POLL 50 us:
@@ -13,7 +13,7 @@ vmx_load ours
 vmx_setup
 nq=$(ip netns exec srv sh -c "ls -d /sys/class/net/$SRV_IF/vmxnet3_poll/rx-*" | wc -l)
 for q in $(seq 0 $((nq - 1))); do
-	pq srv "$SRV_IF" "$q" idle_usecs 100
+	pq srv "$SRV_IF" "$q" idle_us 100
 	pq srv "$SRV_IF" "$q" mode kthread
 done
 k0=$(ethstat srv "$SRV_IF" rxq0_kthread_sleeps)

@@ -230,12 +230,12 @@ int vmxnet3_poll_set_budget(struct vmxnet3_poll_queue *pq, int budget)
 				     VMXNET3_POLL_BUDGET_MAX);
 }
 
-int vmxnet3_poll_set_idle_usecs(struct vmxnet3_poll_queue *pq, int usecs)
+int vmxnet3_poll_set_idle_us(struct vmxnet3_poll_queue *pq, int usecs)
 {
 	/* a sleeping thread is not woken: the new value counts from its
 	 * next wake-up
 	 */
-	return vmxnet3_poll_set_uint(pq, &pq->idle_usecs, usecs, 0,
+	return vmxnet3_poll_set_uint(pq, &pq->idle_us, usecs, 0,
 				     VMXNET3_POLL_IDLE_MAX_US);
 }
 
@@ -289,7 +289,7 @@ int vmxnet3_poll_init(struct vmxnet3_adapter *adapter)
 		pp->nr_polled += pq->mode != VMXNET3_POLL_IRQ;
 		pq->cpu = -1;
 		pq->budget = vmxnet3_poll_default_budget();
-		pq->idle_usecs = vmxnet3_poll_default_idle_us();
+		pq->idle_us = vmxnet3_poll_default_idle_us();
 		pq->busy_timeout_us = VMXNET3_POLL_BUSY_TIMEOUT_DEFAULT_US;
 		vmxnet3_poll_timer_setup(&pq->busy_timer,
 					 vmxnet3_poll_busy_timeout);

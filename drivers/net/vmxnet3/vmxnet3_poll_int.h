@@ -83,7 +83,7 @@ struct vmxnet3_poll_queue {
 	int cpu;			/* -1: follow the IRQ's affinity */
 	unsigned int rt_priority;	/* 0: SCHED_NORMAL, else SCHED_FIFO */
 	unsigned int budget;
-	unsigned int idle_usecs;
+	unsigned int idle_us;
 	unsigned int busy_timeout_us;
 
 	/*
@@ -271,7 +271,7 @@ int vmxnet3_poll_set_all_modes(struct vmxnet3_poll *pp, int mode);
 int vmxnet3_poll_set_cpu(struct vmxnet3_poll_queue *pq, int cpu);
 int vmxnet3_poll_set_rt_priority(struct vmxnet3_poll_queue *pq, int prio);
 int vmxnet3_poll_set_budget(struct vmxnet3_poll_queue *pq, int budget);
-int vmxnet3_poll_set_idle_usecs(struct vmxnet3_poll_queue *pq, int usecs);
+int vmxnet3_poll_set_idle_us(struct vmxnet3_poll_queue *pq, int usecs);
 int vmxnet3_poll_set_busy_timeout(struct vmxnet3_poll_queue *pq, int usecs);
 
 /* vmxnet3_poll_thread.c: the polling thread; pp->lock, but for the pid */

@@ -58,7 +58,7 @@ struct vmxnet3_poll_uint_param {
 	unsigned int max;
 };
 
-static struct vmxnet3_poll_uint_param poll_idle_usecs = {
+static struct vmxnet3_poll_uint_param poll_idle_us = {
 	VMXNET3_POLL_IDLE_DEFAULT_US, 0, VMXNET3_POLL_IDLE_MAX_US
 };
 
@@ -95,10 +95,12 @@ static const struct kernel_param_ops poll_uint_ops = {
 	.set = poll_uint_set,
 	.get = poll_uint_get,
 };
-module_param_cb(poll_idle_usecs, &poll_uint_ops, &poll_idle_usecs, 0444);
-MODULE_PARM_DESC(poll_idle_usecs,
+module_param_cb(poll_idle_us, &poll_uint_ops, &poll_idle_us, 0444);
+MODULE_PARM_DESC(poll_idle_us,
 		 "kthread mode: idle time in us before the poller sleeps, 0 = never (default "
 		 __stringify(VMXNET3_POLL_IDLE_DEFAULT_US) ")");
+module_param_cb(poll_idle_usecs, &poll_uint_ops, &poll_idle_us, 0444);
+MODULE_PARM_DESC(poll_idle_usecs, "The first name of poll_idle_us");
 module_param_cb(poll_budget, &poll_uint_ops, &poll_budget, 0444);
 MODULE_PARM_DESC(poll_budget,
 		 "kthread mode: packets per poll pass, 1..256 (default "
@@ -111,7 +113,7 @@ int vmxnet3_poll_default_mode(void)
 
 unsigned int vmxnet3_poll_default_idle_us(void)
 {
-	return poll_idle_usecs.val;
+	return poll_idle_us.val;
 }
 
 unsigned int vmxnet3_poll_default_budget(void)

@@ -2,7 +2,8 @@
 /*
  * vmxnet3-poll: /sys/class/net/<if>/vmxnet3_poll/rx-<N>/
  *
- * mode, cpu, rt_priority, budget, idle_usecs, busy_timeout_us (0644) and
+ * mode, cpu, rt_priority, budget, idle_us (also as idle_usecs, its old
+ * name), busy_timeout_us (0644) and
  * napi_id, pid (0444).  A write is parsed here and validated by the
  * setter in vmxnet3_poll.c; a rejected write changes nothing.
  */
@@ -125,10 +126,17 @@ static struct vmxnet3_poll_knob knob_budget = {
 	.set	= vmxnet3_poll_set_budget,
 };
 
+static struct vmxnet3_poll_knob knob_idle_us = {
+	.attr	= __ATTR(idle_us, 0644, knob_show, knob_store),
+	.offset	= offsetof(struct vmxnet3_poll_queue, idle_us),
+	.set	= vmxnet3_poll_set_idle_us,
+};
+
+/* idle_us under its first name, kept for existing scripts */
 static struct vmxnet3_poll_knob knob_idle_usecs = {
 	.attr	= __ATTR(idle_usecs, 0644, knob_show, knob_store),
-	.offset	= offsetof(struct vmxnet3_poll_queue, idle_usecs),
-	.set	= vmxnet3_poll_set_idle_usecs,
+	.offset	= offsetof(struct vmxnet3_poll_queue, idle_us),
+	.set	= vmxnet3_poll_set_idle_us,
 };
 
 static struct vmxnet3_poll_knob knob_busy_timeout_us = {
@@ -146,6 +154,7 @@ static struct attribute *vmxnet3_poll_q_attrs[] = {
 	&knob_cpu.attr.attr,
 	&knob_rt_priority.attr.attr,
 	&knob_budget.attr.attr,
+	&knob_idle_us.attr.attr,
 	&knob_idle_usecs.attr.attr,
 	&knob_busy_timeout_us.attr.attr,
 	&attr_napi_id.attr,

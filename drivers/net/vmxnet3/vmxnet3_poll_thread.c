@@ -3,7 +3,7 @@
  * vmxnet3-poll: kthread mode.  A kernel thread owns the NAPI context (it
  * holds NAPI_STATE_SCHED, as a softirq poll or a busy-poll loop would, so
  * nobody else polls the ring) and polls it with the interrupt masked.
- * With idle_usecs > 0 it gives NAPI back, unmasks and sleeps after that
+ * With idle_us > 0 it gives NAPI back, unmasks and sleeps after that
  * long without work; the interrupt then wakes the thread instead of
  * softirq NAPI.
  */
@@ -122,7 +122,7 @@ static int vmxnet3_poll_thread(void *data)
 		if (vmxnet3_poll_thread_pass(pq)) {
 			last_work = ktime_get_ns();
 		} else {
-			idle = READ_ONCE(pq->idle_usecs);
+			idle = READ_ONCE(pq->idle_us);
 			if (idle &&
 			    ktime_get_ns() - last_work >= (u64)idle * NSEC_PER_USEC) {
 				WRITE_ONCE(pq->tstate, VMXNET3_POLL_T_SLEEPING);
