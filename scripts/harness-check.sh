@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# harness-check.sh: the make check lane for the QEMU harness itself.  A
+# harness-check.sh: the make check lane for the harness itself: the tests'
+# defer stack (host side), then the watchdog.  A
 # guest arms the per-test watchdog (qemu-run.sh) with 5 s and then hangs:
 # the host must send SysRq-w and an NMI, the guest must list its blocked
 # tasks and panic with every CPU's backtrace on the console, and
@@ -13,7 +14,23 @@ out=$top/build/check/harness
 rm -rf "$out"
 mkdir -p "$out"
 echo "KTAP version 1"
-echo "1..1"
+echo "1..2"
+
+# the tests' defer stack (selftests/lib.sh), on the host: last in, first
+# out, after a failure and after the time limit's SIGTERM
+f=$out/defer
+bash -c "source '$top/selftests/lib.sh'; defer 'echo first >>$f'; defer 'echo second >>$f'; fail boom" >/dev/null
+rc=$?
+timeout 2 bash -c "source '$top/selftests/lib.sh'; defer 'echo limit >>$f'; sleep 30" >/dev/null
+rc2=$?
+if [ "$rc" = 1 ] && [ "$rc2" = 124 ] && [ "$(xargs <"$f")" = "second first limit" ]; then
+	echo "ok 1 harness:defer"
+	defer_ok=1
+else
+	echo "# fail rc $rc (want 1), time-limit rc $rc2 (want 124), ran: $(xargs <"$f" 2>/dev/null)"
+	echo "not ok 1 harness:defer # want 'second first limit'"
+	defer_ok=0
+fi
 
 start=$(date +%s)
 "$top/scripts/qemu-run.sh" -q -o "$out" -t 400 -- \
@@ -29,11 +46,12 @@ why=
 [ -z "$why" ] && ! grep -q 'NMI backtrace for cpu' "$out/console.log" && why="no all-CPU backtrace"
 [ -z "$why" ] && ! grep -q "Show Blocked State" "$out/console.log" && why="no SysRq-w blocked-task list"
 if [ -z "$why" ]; then
-	echo "ok 1 harness:watchdog # hung guest stopped after ${secs}s with backtraces"
-	echo "1 passed, 0 failed"
+	echo "ok 2 harness:watchdog # hung guest stopped after ${secs}s with backtraces"
+	echo "$((1 + defer_ok)) passed, $((1 - defer_ok)) failed"
+	[ "$defer_ok" = 1 ] || exit 1
 else
 	sed 's/^/# /' "$out/harness.err" | tail -n 20
-	echo "not ok 1 harness:watchdog # $why, see $out/console.log"
-	echo "0 passed, 1 failed"
+	echo "not ok 2 harness:watchdog # $why, see $out/console.log"
+	echo "$defer_ok passed, $((2 - defer_ok)) failed"
 	exit 1
 fi

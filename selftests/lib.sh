@@ -5,7 +5,18 @@
 #
 # The guest has two vmxnet3 NICs on one QEMU hub.  vmx_setup moves the one
 # with SRV_MAC into network namespace "srv" (SRV_IP) and the other into "cli"
-# (CLI_IP), so that traffic between them crosses both emulated devices.
+# (CLI_IP), so that traffic between them crosses both emulated devices:
+#
+#   guest: init namespace (the test, the module, sysfs of both NICs)
+#   +---------------------------+       +---------------------------+
+#   | netns srv                 |       | netns cli                 |
+#   |   $SRV_IF  192.0.2.1/24   |       |   $CLI_IF  192.0.2.2/24   |
+#   |   52:54:00:12:34:51       |       |   52:54:00:12:34:52       |
+#   +-------------+-------------+       +-------------+-------------+
+#                 | vmxnet3 rev 1, queues per vCPU    | vmxnet3
+#   ==============+======= QEMU hub 0 ================+==============
+#
+# QEMU delivers every received packet to rx queue 0 of a NIC.
 #
 # On a real guest (NETIF=<if>), the tests that need two NICs skip.
 
@@ -29,12 +40,26 @@ kill_tree() {
 		kill "$p" 2>/dev/null
 	done
 }
+# defer CMD: run the shell command CMD when the test ends, however it ends
+# (pass, fail, skip, time limit), the last deferred first, as the kernel
+# selftests' defer() does.  A test undoes this way what it changes outside
+# the module and its namespaces (a CPU taken offline, an IRQ's affinity,
+# debugfs fault injection), so that a failure does not leak into the next
+# test.
+_vmx_deferred=()
+defer() { _vmx_deferred+=("$1"); }
 _vmx_exit() {
-	local rc=$?
+	local rc=$? i
 	kill_tree $$
+	for ((i = ${#_vmx_deferred[@]} - 1; i >= 0; i--)); do
+		eval "${_vmx_deferred[i]}" || echo "# deferred cleanup failed: ${_vmx_deferred[i]}"
+	done
+	_vmx_deferred=()
 	return $rc
 }
 trap _vmx_exit EXIT
+# the runner's time limit (timeout(1) signals the whole process group)
+trap 'exit 124' TERM
 
 log() { echo "# $*"; }
 fail() {

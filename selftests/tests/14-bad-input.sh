@@ -45,6 +45,7 @@ bad 9 mode kthread "No such file or directory"
 
 # an offline CPU
 if [ "$ncpu" -ge 2 ] && [ -w /sys/devices/system/cpu/cpu1/online ]; then
+	defer "echo 1 >/sys/devices/system/cpu/cpu1/online"
 	echo 0 >/sys/devices/system/cpu/cpu1/online || fail "cannot offline cpu1"
 	bad 0 cpu 1 "$EINVAL"
 	echo 1 >/sys/devices/system/cpu/cpu1/online || fail "cannot online cpu1"

@@ -92,6 +92,7 @@ stream_ok "pci remove/rescan" may-break
 stream
 pid=$(pq srv "$SRV_IF" 0 pid)
 pq srv "$SRV_IF" 0 cpu 1
+defer "echo 1 >/sys/devices/system/cpu/cpu1/online"
 echo 0 >/sys/devices/system/cpu/cpu1/online || fail "offline cpu1"
 recover "cpu1 offline"
 echo 1 >/sys/devices/system/cpu/cpu1/online || fail "online cpu1"
@@ -118,6 +119,7 @@ for level in freezer freezer; do
 		continue
 	fi
 	dmesg -C
+	defer "echo none >/sys/power/pm_test"
 	echo $level >/sys/power/pm_test
 	echo freeze >/sys/power/state || fail "pm_test $level: suspend failed"
 	echo none >/sys/power/pm_test

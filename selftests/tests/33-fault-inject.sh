@@ -39,6 +39,8 @@ traffic() {
 	fail "$1: no traffic"
 }
 
+defer "echo >$ff/inject; echo 0 >$dbg/failslab/probability"
+
 # ---- 1. fail_function ----
 echo vmxnet3_poll_thread_start >$ff/inject || fail "cannot inject into vmxnet3_poll_thread_start"
 printf '%#x' -12 >$ff/vmxnet3_poll_thread_start/retval
