@@ -77,7 +77,7 @@ stream_ok "netns move"
 stream
 bdf=$(basename "$(ip netns exec srv readlink -f /sys/class/net/$SRV_IF/device)")
 echo 1 >"/sys/bus/pci/devices/$bdf/remove" || fail "pci remove"
-[ "$(ps -eo comm= | grep -c "^vmx-$SRV_IF-")" = 0 ] || fail "poller left after remove"
+[ "$(vmx_threads "$SRV_IF")" = 0 ] || fail "poller left after remove"
 echo 1 >/sys/bus/pci/rescan || fail "pci rescan"
 for i in $(seq 50); do if_of_mac $SRV_MAC >/dev/null && break; sleep 0.1; done
 srv_reattach
@@ -85,18 +85,22 @@ recover "pci remove/rescan"
 pq srv "$SRV_IF" 0 mode kthread
 stream_ok "pci remove/rescan" may-break
 
-# 3. CPU offline/online under a poller pinned to it.  The pinning is back
-# when the online write returns, whether the thread runs or sleeps (the
+# 3. CPU offline/online under a poller pinned to it.  The pinning comes
+# back once the CPU is up, whether the thread runs or sleeps (the
 # busy-polling socket above often leaves it asleep); once it has run, it
 # ran on that CPU.
 stream
 pid=$(pq srv "$SRV_IF" 0 pid)
+[ "$pid" -gt 0 ] || fail "no poller before cpu1 offline"
 pq srv "$SRV_IF" 0 cpu 1
 defer "echo 1 >/sys/devices/system/cpu/cpu1/online"
 echo 0 >/sys/devices/system/cpu/cpu1/online || fail "offline cpu1"
 recover "cpu1 offline"
 echo 1 >/sys/devices/system/cpu/cpu1/online || fail "online cpu1"
-assert_eq "poller affinity as cpu1 is back" "$(taskset -pc "$pid" | awk '{ print $NF }')" 1
+affinity() { taskset -pc "$pid" | awk '{ print $NF }'; }
+for i in $(seq 75); do [ "$(affinity)" = 1 ] && break; sleep 0.2; done
+assert_eq "poller affinity once cpu1 is back" "$(affinity)" 1
+assert_eq "poller pid (the same thread)" "$(pq srv "$SRV_IF" 0 pid)" "$pid"
 switches() { awk '/ctxt_switches/ { n += $2 } END { print n }' "/proc/$pid/status"; }
 s0=$(switches)
 for i in $(seq 75); do [ "$(switches)" != "$s0" ] && break; sleep 0.2; done

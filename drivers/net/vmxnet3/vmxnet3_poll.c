@@ -9,7 +9,9 @@
  * mode, switching between modes, the setters, and the life cycle.
  */
 
+#include <linux/cpu.h>
 #include <linux/device.h>
+#include <linux/indirect_call_wrapper.h>
 #include <linux/interrupt.h>
 
 #include "vmxnet3_poll_int.h"
@@ -149,11 +151,15 @@ static int vmxnet3_poll_switch(struct vmxnet3_poll_queue *pq, int mode)
 			vmxnet3_poll_set_mode_of(pq, old);
 			if (vmxnet3_poll_enter(pq))
 				vmxnet3_poll_set_mode_of(pq, VMXNET3_POLL_IRQ);
-			vmxnet3_poll_kick(pq);
-			return err;
 		}
-		/* a pass in the new mode re-arms what the old one masked */
+		/* A pass that began in a busy-poll mode just left may have
+		 * armed the timer since; the kick's pass, in the mode now
+		 * set, re-arms what the old one masked.
+		 */
+		hrtimer_cancel(&pq->busy_timer);
 		vmxnet3_poll_kick(pq);
+		if (err)
+			return err;
 	}
 	vmxnet3_poll_stat_add(pq, VMXNET3_POLL_STAT_MODE_SWITCHES, 1);
 	return 0;
@@ -189,17 +195,25 @@ int vmxnet3_poll_set_all_modes(struct vmxnet3_poll *pp, int mode)
 	return err;
 }
 
+/* under the hotplug lock: the CPU cannot go down between check and pin */
 int vmxnet3_poll_set_cpu(struct vmxnet3_poll_queue *pq, int cpu)
 {
+	int err = 0;
+
 	if (cpu < -1 || cpu >= (int)nr_cpu_ids)
 		return -ERANGE;
-	if (cpu >= 0 && !cpu_online(cpu))
-		return -EINVAL;
+	cpus_read_lock();
+	if (cpu >= 0 && !cpu_online(cpu)) {
+		err = -EINVAL;
+		goto out;
+	}
 	mutex_lock(&pq->pp->lock);
 	WRITE_ONCE(pq->cpu, cpu);
 	vmxnet3_poll_thread_apply(pq);
 	mutex_unlock(&pq->pp->lock);
-	return 0;
+out:
+	cpus_read_unlock();
+	return err;
 }
 
 int vmxnet3_poll_set_rt_priority(struct vmxnet3_poll_queue *pq, int prio)
@@ -338,6 +352,7 @@ void vmxnet3_poll_start(struct vmxnet3_adapter *adapter)
 			netdev_warn(adapter->netdev,
 				    "rx-%u: %s mode needs MSI-X interrupts and the queue: irq mode\n",
 				    i, vmxnet3_poll_mode_name(pq->mode));
+			vmxnet3_poll_leave(pq);
 			vmxnet3_poll_set_mode_of(pq, VMXNET3_POLL_IRQ);
 		}
 		if (i < adapter->num_rx_queues)

@@ -50,6 +50,7 @@ enum hrtimer_restart vmxnet3_poll_busy_timeout(struct hrtimer *timer)
 const struct vmxnet3_poll_mode_ops vmxnet3_poll_busy_mode = {
 	.name		= "busy-poll",
 	.pflag		= VMXNET3_POLL_PFLAG_BUSY,
+	.pflag_name	= "busy-poll",
 	.leave		= vmxnet3_poll_busy_leave,
 	.complete	= vmxnet3_poll_busy_complete,
 };

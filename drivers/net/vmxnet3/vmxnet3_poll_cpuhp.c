@@ -1,18 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * vmxnet3-poll: a polling thread pinned to a CPU (sysfs cpu) is pinned
- * there again as soon as that CPU is back online.  Taking the CPU down
- * moves the thread elsewhere and widens its affinity; whether the thread
- * runs or sleeps when the CPU returns, it must not stay there.
+ * there again once that CPU is back online and active.  Taking the CPU
+ * down moves the thread elsewhere and widens its affinity; whether the
+ * thread runs or sleeps when the CPU returns, it must not stay there.
  *
- * One dynamic hotplug state exists while any device does; each device is
- * an instance of it, removed (devres) before its struct vmxnet3_poll is
- * freed.
+ * The hotplug callback runs before the CPU is active, where a SCHED_FIFO
+ * thread is not throttled yet and would starve the rest of the bring-up:
+ * it only queues the device's re-pin work, which waits for the hotplug
+ * operation to end (cpus_read_lock()) and pins the threads whose CPU is
+ * active.  One dynamic hotplug state exists while any device does; each
+ * device is an instance of it.
  */
 
+#include <linux/cpu.h>
 #include <linux/cpuhotplug.h>
 #include <linux/device.h>
 #include <linux/mutex.h>
+#include <linux/workqueue.h>
 
 #include "vmxnet3_poll_int.h"
 
@@ -20,17 +25,14 @@ static DEFINE_MUTEX(vmxnet3_poll_cpuhp_mutex);	/* the two below */
 static enum cpuhp_state vmxnet3_poll_cpuhp_state;
 static unsigned int vmxnet3_poll_cpuhp_users;
 
-/*
- * Runs on @cpu, which is online but not yet active: kernel threads may
- * run there already.  Holds the hotplug lock; nothing that holds pp->lock
- * waits for it.
- */
-static int vmxnet3_poll_cpu_online(unsigned int cpu, struct hlist_node *node)
+/* lock order: cpus_read_lock(), then pp->lock, as vmxnet3_poll_set_cpu() */
+static void vmxnet3_poll_repin(struct work_struct *work)
 {
-	struct vmxnet3_poll *pp = hlist_entry(node, struct vmxnet3_poll,
-					      cpuhp_node);
+	struct vmxnet3_poll *pp = container_of(work, struct vmxnet3_poll,
+					       repin_work);
 	unsigned int i;
 
+	cpus_read_lock();
 	mutex_lock(&pp->lock);
 	for (i = 0; i < pp->nr_queues; i++) {
 		struct vmxnet3_poll_queue *pq = &pp->q[i];
@@ -38,13 +40,23 @@ static int vmxnet3_poll_cpu_online(unsigned int cpu, struct hlist_node *node)
 
 		task = rcu_dereference_protected(pq->task,
 						 lockdep_is_held(&pp->lock));
-		if (task && pq->cpu == cpu)
+		if (task && pq->cpu >= 0)
 			vmxnet3_poll_thread_affine(pq, task);
 	}
 	mutex_unlock(&pp->lock);
+	cpus_read_unlock();
+}
+
+static int vmxnet3_poll_cpu_online(unsigned int cpu, struct hlist_node *node)
+{
+	struct vmxnet3_poll *pp = hlist_entry(node, struct vmxnet3_poll,
+					      cpuhp_node);
+
+	schedule_work(&pp->repin_work);
 	return 0;
 }
 
+/* no callback runs and no re-pin is pending or running after this */
 static void vmxnet3_poll_cpuhp_del(void *data)
 {
 	struct vmxnet3_poll *pp = data;
@@ -55,10 +67,10 @@ static void vmxnet3_poll_cpuhp_del(void *data)
 	if (!--vmxnet3_poll_cpuhp_users)
 		cpuhp_remove_multi_state(vmxnet3_poll_cpuhp_state);
 	mutex_unlock(&vmxnet3_poll_cpuhp_mutex);
+	cancel_work_sync(&pp->repin_work);
 }
 
-/* probe: not under pp->lock (the callback takes it under the hotplug lock) */
-int vmxnet3_poll_cpuhp_add(struct vmxnet3_poll *pp, struct device *dev)
+static int vmxnet3_poll_cpuhp_add_instance(struct vmxnet3_poll *pp)
 {
 	int err = 0;
 
@@ -81,7 +93,24 @@ int vmxnet3_poll_cpuhp_add(struct vmxnet3_poll *pp, struct device *dev)
 	vmxnet3_poll_cpuhp_users++;
 out:
 	mutex_unlock(&vmxnet3_poll_cpuhp_mutex);
-	if (err)
-		return err;
+	return err;
+}
+
+/*
+ * Probe, not under pp->lock.  Without a hotplug state (none free) the
+ * device works, but a pinned thread stays where the scheduler moved it
+ * when its CPU went down, until the cpu file is written again.
+ */
+int vmxnet3_poll_cpuhp_add(struct vmxnet3_poll *pp, struct device *dev)
+{
+	int err;
+
+	INIT_WORK(&pp->repin_work, vmxnet3_poll_repin);
+	err = vmxnet3_poll_cpuhp_add_instance(pp);
+	if (err) {
+		dev_warn(dev, "cannot follow CPU hotplug (%d): a pinned poller whose CPU goes offline is not pinned again\n",
+			 err);
+		return 0;
+	}
 	return devm_add_action_or_reset(dev, vmxnet3_poll_cpuhp_del, pp);
 }

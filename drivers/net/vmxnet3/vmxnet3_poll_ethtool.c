@@ -8,15 +8,13 @@
  * back the flags just read changes nothing, even with mixed modes.
  */
 
+#include <linux/bitops.h>
+#include <linux/bits.h>
 #include <linux/ethtool.h>
 #include <linux/netdevice.h>
+#include <linux/string.h>
 
 #include "vmxnet3_poll_int.h"
-
-static const char vmxnet3_poll_pflag_names[VMXNET3_POLL_NR_PFLAGS][ETH_GSTRING_LEN] = {
-	[VMXNET3_POLL_PFLAG_BUSY]	= "busy-poll",
-	[VMXNET3_POLL_PFLAG_KTHREAD]	= "kthread-poll",
-};
 
 int vmxnet3_poll_get_sset_count(struct net_device *netdev, int sset)
 {
@@ -45,9 +43,17 @@ void vmxnet3_poll_get_strings(struct net_device *netdev, u32 sset, u8 **buf)
 						vmxnet3_poll_stat_names[i]);
 		break;
 	case ETH_SS_PRIV_FLAGS:
-		memcpy(*buf, vmxnet3_poll_pflag_names,
-		       sizeof(vmxnet3_poll_pflag_names));
-		*buf += sizeof(vmxnet3_poll_pflag_names);
+		/* each mode's flag, from the table of modes */
+		memset(*buf, 0, VMXNET3_POLL_NR_PFLAGS * ETH_GSTRING_LEN);
+		for (i = 0; i < VMXNET3_POLL_NR_MODES; i++) {
+			const struct vmxnet3_poll_mode_ops *ops =
+				vmxnet3_poll_modes[i];
+
+			if (ops->pflag >= 0)
+				strscpy((char *)*buf + ops->pflag * ETH_GSTRING_LEN,
+					ops->pflag_name, ETH_GSTRING_LEN);
+		}
+		*buf += VMXNET3_POLL_NR_PFLAGS * ETH_GSTRING_LEN;
 		break;
 	}
 }

@@ -18,7 +18,6 @@
 
 #include <linux/atomic.h>
 #include <linux/hrtimer.h>
-#include <linux/indirect_call_wrapper.h>
 #include <linux/interrupt.h>
 #include <linux/kobject.h>
 #include <linux/mutex.h>
@@ -125,14 +124,15 @@ struct vmxnet3_poll {
 	/* activated with tx queue N reaped by rx queue N's NAPI, pp->lock */
 	bool txq_paired;
 	struct hlist_node cpuhp_node;	/* vmxnet3_poll_cpuhp.c */
+	struct work_struct repin_work;	/* pins threads after CPU hotplug */
 	struct vmxnet3_poll_queue q[];
 };
 
 /*
  * What a mode does (vmxnet3_poll_modes[], one per mode).  enter and leave
- * run under pp->lock while the device is active: activation enters each
- * queue's mode, a switch leaves the old mode and enters the new one, a
- * quiesce leaves it; NULL does nothing.  irq runs in the queue's interrupt
+ * run under pp->lock: activation enters each queue's mode, a switch of an
+ * activated device leaves the old mode and enters the new one, quiesce
+ * leaves it; NULL does nothing, and only enter may fail.  irq runs in the queue's interrupt
  * handler: true when it handled it (no NAPI to schedule).  complete ends a
  * NAPI pass that did not use its budget, by the NAPI owner, @found when a
  * busy-poll loop that found packets polled before it: it completes NAPI
@@ -141,6 +141,7 @@ struct vmxnet3_poll {
 struct vmxnet3_poll_mode_ops {
 	const char *name;
 	int pflag;		/* enum vmxnet3_poll_pflag, or -1 */
+	const char *pflag_name;	/* its ethtool name */
 	int (*enter)(struct vmxnet3_poll_queue *pq);
 	void (*leave)(struct vmxnet3_poll_queue *pq);
 	bool (*irq)(struct vmxnet3_poll_queue *pq);

@@ -152,9 +152,8 @@ static int vmxnet3_poll_thread(void *data)
 }
 
 /*
- * A pinned thread may run on its CPU as soon as that is online (kernel
- * threads need not wait for it to be active); one pinned to an offline CPU
- * is pinned again when the CPU comes back (vmxnet3_poll_cpuhp.c).
+ * A thread pinned to a CPU that is not active is left where it is; it is
+ * pinned once the CPU is active again (vmxnet3_poll_cpuhp.c).
  */
 static const struct cpumask *vmxnet3_poll_cpumask(struct vmxnet3_poll_queue *pq)
 {
@@ -162,7 +161,7 @@ static const struct cpumask *vmxnet3_poll_cpumask(struct vmxnet3_poll_queue *pq)
 	int cpu = pq->cpu;
 
 	if (cpu >= 0)
-		return cpu_online(cpu) ? cpumask_of(cpu) : NULL;
+		return cpu_active(cpu) ? cpumask_of(cpu) : NULL;
 	mask = irq_get_affinity_mask(vmxnet3_poll_irq_of(pq));
 	if (!mask || !cpumask_intersects(mask, cpu_active_mask))
 		return cpu_possible_mask;
@@ -286,6 +285,7 @@ bool vmxnet3_poll_thread_complete(struct vmxnet3_poll_queue *pq, int done,
 const struct vmxnet3_poll_mode_ops vmxnet3_poll_kthread_mode = {
 	.name		= "kthread",
 	.pflag		= VMXNET3_POLL_PFLAG_KTHREAD,
+	.pflag_name	= "kthread-poll",
 	.enter		= vmxnet3_poll_thread_start,
 	.leave		= vmxnet3_poll_thread_stop,
 	.irq		= vmxnet3_poll_thread_irq,
