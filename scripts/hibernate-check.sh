@@ -16,6 +16,7 @@
 # 9p shares (root, results) are gone.  KTAP, then "N passed, N failed".
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
+source "$top/scripts/lib.sh"
 kernels=("$@")
 [ ${#kernels[@]} -gt 0 ] || mapfile -t kernels < <("$top/scripts/kernels.sh")
 echo "KTAP version 1"
@@ -47,7 +48,7 @@ boot() { # boot DIR WANT [qemu-run args] -- COMMAND: one boot, WANT on its conso
 pass=0 failn=0 n=1
 make -s -C "$top/selftests/helpers" O="$top/build/selftests" || exit 1
 for kver in "${kernels[@]}"; do
-	series=$(sed -n 's/^\([0-9]\+\.[0-9]\+\).*/\1/p' <<<"$kver")
+	series=$(kernel_series "$kver")
 	out=$top/build/check/hibernate-$kver
 	rm -rf "$out"
 	mkdir -p "$out"

@@ -6,10 +6,11 @@
 # One release per line, oldest series first.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
+source "$top/scripts/lib.sh"
 for v in /boot/vmlinuz-*; do
 	[ -e "$v" ] || continue
 	kver=${v#/boot/vmlinuz-}
-	series=$(sed -n 's/^\([0-9]\+\.[0-9]\+\).*/\1/p' <<<"$kver")
+	series=$(kernel_series "$kver")
 	[ -n "$series" ] && [ -f "$top/patches/$series/series" ] || continue
 	[ -f "/lib/modules/$kver/build/Makefile" ] || continue
 	echo "$kver"

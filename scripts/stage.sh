@@ -13,6 +13,7 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
+source "$top/scripts/lib.sh"
 kver=${1:?usage: stage.sh KVER STAGEDIR KDIR [KSRC]}
 stage=${2:?usage: stage.sh KVER STAGEDIR KDIR [KSRC]}
 kdir=${3:?usage: stage.sh KVER STAGEDIR KDIR [KSRC]}
@@ -24,7 +25,7 @@ die() {
 }
 
 supported=$(cd "$top/patches" && ls -d -- */ 2>/dev/null | tr -d / | sort -V | xargs)
-series=$(sed -n 's/^\([0-9]\+\.[0-9]\+\).*/\1/p' <<<"$kver")
+series=$(kernel_series "$kver")
 if [ -z "$series" ] || [ ! -f "$top/patches/$series/series" ]; then
 	die "kernel $kver (series ${series:-unknown}) is not supported; supported series: $supported"
 fi

@@ -16,6 +16,7 @@
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
+source "$top/scripts/lib.sh"
 kernels=("$@")
 [ ${#kernels[@]} -gt 0 ] || mapfile -t kernels < <("$top/scripts/kernels.sh")
 
@@ -60,7 +61,7 @@ done
 result $ok patches-generated "$log"
 
 for kver in "${kernels[@]}"; do
-	series=$(sed -n 's/^\([0-9]\+\.[0-9]\+\).*/\1/p' <<<"$kver")
+	series=$(kernel_series "$kver")
 	build=$top/build/style-$kver
 	# W=1: rebuild everything in a separate staging dir, any warning fails
 	rm -rf "$build"

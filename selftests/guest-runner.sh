@@ -16,6 +16,8 @@ n=$1 prefix=$2
 shift 2
 here=$(cd "$(dirname "$0")" && pwd)
 export VMX_BIN=${VMX_BIN:-$VMX_TOP/build/selftests}
+# shared with the host side: test_timeout, cmdline_arg
+source "$here/../scripts/lib.sh"
 
 # /proc/sys/kernel/tainted without O (out-of-tree module, 4096) and E
 # (unsigned module, 8192), which loading this project's module sets and
@@ -23,15 +25,14 @@ export VMX_BIN=${VMX_BIN:-$VMX_TOP/build/selftests}
 taint() { echo $(($(cat /proc/sys/kernel/tainted) & ~(4096 | 8192))); }
 
 # vmx.tscale=N on the kernel command line: N times each test's time limit
-tscale=$(sed -n 's/.*vmx\.tscale=\([0-9]\+\).*/\1/p' /proc/cmdline)
+tscale=$(cmdline_arg tscale)
 tscale=${tscale:-1}
 # tests that run for a fixed time to collect a sample run that much longer
 export VMX_TSCALE=$tscale
 
 for t in "$@"; do
 	name=$(basename "$t" .sh)
-	limit=$(sed -n 's/^# timeout: *\([0-9]\+\).*/\1/p' "$t" | head -n 1)
-	limit=$((${limit:-300} * tscale))
+	limit=$(($(test_timeout "$t") * tscale))
 	echo "# ---- $prefix:$name"
 	t0=$(taint)
 	start=$(date +%s.%N)
@@ -49,7 +50,7 @@ for t in "$@"; do
 	case $rc in
 	0) line="ok $n $prefix:$name # ${secs}s" ;;
 	4) line="ok $n $prefix:$name # SKIP" ;;
-	124 | 137) line="not ok $n $prefix:$name # timed out after ${limit:-300}s" ;;
+	124 | 137) line="not ok $n $prefix:$name # timed out after ${limit}s" ;;
 	*) line="not ok $n $prefix:$name # exit $rc, ${secs}s" ;;
 	esac
 	echo "$line"

@@ -31,6 +31,12 @@ VMX_BIN=${VMX_BIN:-$VMX_TOP/build/selftests}
 VMX_KVER=${VMX_KVER:-$(uname -r)}
 VMX_KO=${VMX_KO:-$VMX_TOP/build/$VMX_KVER/vmxnet3.stripped.ko}
 PATH=$VMX_BIN:$PATH
+source "$VMX_TOP/scripts/lib.sh"
+
+# vmx_threads [IF]: how many polling threads run (those of IF's queues)
+vmx_threads() { ps -eo comm= | grep -c "^vmx-${1:+$1-}"; }
+# irq_of IF QUEUE: the number of IF's MSI-X vector <IF>-rxtx-<QUEUE>
+irq_of() { awk -v n="$1-rxtx-$2" '$NF == n { sub(":", "", $1); print $1 }' /proc/interrupts; }
 
 # a test that fails leaves no helper running behind it
 kill_tree() {

@@ -11,6 +11,7 @@
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
+source "$top/scripts/lib.sh"
 kernels=("$@")
 [ ${#kernels[@]} -gt 0 ] || mapfile -t kernels < <("$top/scripts/kernels.sh")
 [ ${#kernels[@]} -gt 0 ] || { echo "run.sh: no supported kernel installed" >&2; exit 2; }
@@ -48,7 +49,7 @@ recaps=()
 
 pass=0 failn=0 skipn=0 n=1
 for kver in "${kernels[@]}"; do
-	series=$(sed -n 's/^\([0-9]\+\.[0-9]\+\).*/\1/p' <<<"$kver")
+	series=$(kernel_series "$kver")
 	echo "# building for $kver"
 	if ! make -s -C "$top" KVER="$kver" module >"$runs/build-$kver.log" 2>&1; then
 		sed 's/^/# /' "$runs/build-$kver.log"
@@ -73,8 +74,7 @@ for kver in "${kernels[@]}"; do
 		echo "# booting $kver (guest $boot, ${#todo[@]} tests) -> $out"
 		limit=600
 		for t in "${todo[@]}"; do
-			tl=$(sed -n 's/^# timeout: *\([0-9]\+\).*/\1/p' "$t" | head -n 1)
-			limit=$((limit + ${tl:-300} * scale))
+			limit=$((limit + $(test_timeout "$t") * scale))
 		done
 		"$top/scripts/qemu-run.sh" -k "$kver" -o "$out" -t "$limit" -a "vmx.tscale=$scale" -- \
 			"$top/selftests/guest-runner.sh" "$n" "$series" "${todo[@]}" 2>"$out/harness.err" |

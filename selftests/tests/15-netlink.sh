@@ -25,7 +25,7 @@ log "napis:  $(cat /tmp/napis.json)"
 nq=$(ip netns exec srv sh -c "ls -d /sys/class/net/$SRV_IF/vmxnet3_poll/rx-*" | wc -l)
 for q in $(seq 0 $((nq - 1))); do
 	napi=$(pq srv "$SRV_IF" "$q" napi_id)
-	irq=$(awk -v n="$SRV_IF-rxtx-$q" '$NF == n { sub(":", "", $1); print $1 }' /proc/interrupts)
+	irq=$(irq_of "$SRV_IF" "$q")
 	for type in rx tx; do
 		got=$(python3 -c 'import json,sys; q=[x for x in json.load(open(sys.argv[1])) if x["id"]==int(sys.argv[2]) and x["type"]==sys.argv[3]]; print(q[0].get("napi-id", 0) if q else "none")' \
 			/tmp/queues.json "$q" $type)

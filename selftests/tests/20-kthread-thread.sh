@@ -2,13 +2,12 @@
 # kthread mode starts one thread per queue, named vmx-<if>-<queue>, with the
 # requested CPU affinity and scheduling class; it is gone after switching
 # back, after ifdown (and back after ifup), and after rmmod.
-threads() { ps -eo comm= | grep -c '^vmx-' ; }
 vmx_load ours
 vmx_setup
 nq=$(ip netns exec srv sh -c "ls -d /sys/class/net/$SRV_IF/vmxnet3_poll/rx-*" | wc -l)
 ip netns exec srv ethtool --set-priv-flags "$SRV_IF" kthread-poll on || fail "kthread-poll on"
 ip netns exec srv ethtool --show-priv-flags "$SRV_IF" | grep -q 'kthread-poll: on' || fail "flag reads off"
-assert_eq "threads" "$(threads)" "$nq"
+assert_eq "threads" "$(vmx_threads)" "$nq"
 for q in $(seq 0 $((nq - 1))); do
 	pid=$(pq srv "$SRV_IF" "$q" pid)
 	[ "$pid" -gt 0 ] || fail "rx-$q pid is $pid"
@@ -31,7 +30,7 @@ ip netns exec cli ping -q -c 5 -i 0.2 "$SRV_IP" >/dev/null || fail "no traffic w
 # cpu=-1 follows the IRQ's affinity at thread start (the move to the new
 # CPU happens on the IRQ's next interrupt: traffic in irq mode first)
 pq srv "$SRV_IF" 0 mode irq
-irq=$(awk -v n="$SRV_IF-rxtx-0" '$NF == n { sub(":", "", $1); print $1 }' /proc/interrupts)
+irq=$(irq_of "$SRV_IF" 0)
 defer "echo $(cat /proc/irq/$irq/smp_affinity_list) >/proc/irq/$irq/smp_affinity_list 2>/dev/null || :"
 echo 1 >"/proc/irq/$irq/smp_affinity_list" || fail "cannot pin irq $irq"
 ip netns exec cli ping -q -c 3 -i 0.2 "$SRV_IP" >/dev/null || fail "no traffic"
@@ -43,20 +42,20 @@ echo 0-1 >"/proc/irq/$irq/smp_affinity_list"
 
 # gone after switching back
 ip netns exec srv ethtool --set-priv-flags "$SRV_IF" kthread-poll off || fail "kthread-poll off"
-assert_eq "threads after kthread-poll off" "$(threads)" 0
+assert_eq "threads after kthread-poll off" "$(vmx_threads)" 0
 assert_eq "rx-0 pid" "$(pq srv "$SRV_IF" 0 pid)" 0
 
 # ifdown / ifup
 pq srv "$SRV_IF" 0 mode kthread
-assert_eq "threads" "$(threads)" 1
+assert_eq "threads" "$(vmx_threads)" 1
 ip -n srv link set "$SRV_IF" down
-assert_eq "threads after ifdown" "$(threads)" 0
+assert_eq "threads after ifdown" "$(vmx_threads)" 0
 assert_eq "mode kept while down" "$(pq srv "$SRV_IF" 0 mode)" kthread
 ip -n srv link set "$SRV_IF" up
 wait_carrier srv "$SRV_IF"
-assert_eq "threads after ifup" "$(threads)" 1
+assert_eq "threads after ifup" "$(vmx_threads)" 1
 wait_ping
 
 # rmmod
 vmx_unload
-assert_eq "threads after rmmod" "$(threads)" 0
+assert_eq "threads after rmmod" "$(vmx_threads)" 0

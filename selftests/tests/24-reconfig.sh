@@ -26,7 +26,7 @@ after() { # after STEP: the queues poll again and traffic flows
 	[ "$pid" -gt 0 ] || fail "$1: no polling thread afterwards"
 	assert_eq "$1: rx-0 mode" "$(pq srv "$SRV_IF" 0 mode)" kthread
 	assert_eq "$1: rx-1 mode" "$(pq srv "$SRV_IF" 1 mode)" busy-poll
-	[ "$(ps -eo comm= | grep -c '^vmx-')" = 1 ] || fail "$1: $(ps -eo comm= | grep -c '^vmx-') threads"
+	[ "$(vmx_threads)" = 1 ] || fail "$1: $(vmx_threads) threads"
 	kill -0 $streams 2>/dev/null || fail "$1: the TCP stream broke"
 	log "$1: ok (thread $pid)"
 }

@@ -7,7 +7,7 @@
 # 10 cycles per kernel in make check (with slub_debug's user tracking a
 # cycle takes 9 to 15 s under TCG); boot with vmx.cycles=N for more:
 #   VMX_APPEND=vmx.cycles=100 TESTS=30-rmmod-cycles selftests/run.sh
-CYCLES=$(sed -n 's/.*vmx\.cycles=\([0-9]\+\).*/\1/p' /proc/cmdline)
+CYCLES=$(cmdline_arg cycles)
 CYCLES=${CYCLES:-10}
 VMX_KEEP_NS=1
 t0=$SECONDS
@@ -21,7 +21,7 @@ for i in $(seq "$CYCLES"); do
 	ip netns exec cli udp_rr -c -a "$SRV_IP" -n 100000 -w 50 >/dev/null 2>&1 &
 	sleep 0.3
 	rmmod vmxnet3 || fail "cycle $i: rmmod under traffic failed"
-	threads=$(ps -eo comm= | grep -c '^vmx-')
+	threads=$(vmx_threads)
 	irqs=$(grep -cE 'eth[0-9]+-(rxtx|rx|tx|event)-' /proc/interrupts)
 	procirq=$(ls /proc/irq/*/ 2>/dev/null | grep -cE '^eth[0-9]+-')
 	[ "$threads$irqs$procirq" = 000 ] ||

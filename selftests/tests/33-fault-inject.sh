@@ -54,7 +54,7 @@ out=$(ip netns exec srv bash -c 'echo kthread >"$1"' _ "$mode_file" 2>&1) &&
 log "sysfs mode kthread: $out"
 [[ $out == *"Cannot allocate memory"* ]] || fail "want ENOMEM, got: $out"
 assert_eq "mode after failed switch" "$(pq srv "$SRV_IF" 0 mode)" irq
-[ "$(ps -eo comm= | grep -c '^vmx-')" = 0 ] || fail "a vmx- thread exists after a failed switch"
+[ "$(vmx_threads)" = 0 ] || fail "a vmx- thread exists after a failed switch"
 traffic "after a failed sysfs switch"
 
 out=$(ip netns exec srv ethtool --set-priv-flags "$SRV_IF" kthread-poll on 2>&1) &&
@@ -200,7 +200,7 @@ log "tx watchdog timeouts during the test: $hangs"
 ip netns exec srv ethtool --set-priv-flags "$SRV_IF" busy-poll on
 traffic "busy-poll mode at the end"
 vmx_unload
-[ "$(ps -eo comm= | grep -c '^vmx-')" = 0 ] || fail "vmx- thread left after rmmod"
+[ "$(vmx_threads)" = 0 ] || fail "vmx- thread left after rmmod"
 [ "$(grep -cE 'eth[0-9]+-(rxtx|rx|tx|event)-' /proc/interrupts)" = 0 ] ||
 	fail "interrupts left after rmmod: $(grep -E 'eth[0-9]+-' /proc/interrupts)"
 if [ -w $km ]; then

@@ -66,6 +66,6 @@ wait 2>/dev/null
 # with queues in mixed modes, so "off" would change nothing): no thread
 sleep 1
 for q in $(seq 0 $((nq - 1))); do pq srv "$SRV_IF" "$q" mode irq; done
-[ "$(ps -eo comm= | grep -c '^vmx-')" = 0 ] || fail "vmx- thread left in irq mode"
+[ "$(vmx_threads)" = 0 ] || fail "vmx- thread left in irq mode"
 udp_rr_run 200 >/dev/null || fail "no traffic after the resets"
 log "$r resets under traffic: every TCP stream intact"

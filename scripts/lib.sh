@@ -1,0 +1,19 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=bash
+#
+# lib.sh: parsers the host-side scripts share (sourced).  The guest side
+# has its own, selftests/lib.sh.
+
+# kernel_series KVER: "6.12" of "6.12.117+deb12-amd64", nothing if none
+kernel_series() { sed -n 's/^\([0-9]\+\.[0-9]\+\).*/\1/p' <<<"$1"; }
+
+# test_timeout TEST: the limit a "# timeout: SECS" line of TEST sets, or 300
+test_timeout() {
+	local t
+	t=$(sed -n 's/^# timeout: *\([0-9]\+\).*/\1/p' "$1" | head -n 1)
+	echo "${t:-300}"
+}
+
+# cmdline_arg NAME: the value of vmx.NAME=VALUE on this kernel's command
+# line (in the guest: what qemu-run.sh -a passed), nothing if absent
+cmdline_arg() { sed -n "s/.*vmx\.$1=\([^ ]*\).*/\1/p" /proc/cmdline; }
