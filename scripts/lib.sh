@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # shellcheck shell=bash
 #
-# lib.sh: parsers the host-side scripts share (sourced).  The guest side
-# has its own, selftests/lib.sh.
+# lib.sh: parsers the scripts share (sourced), on the host and in the
+# guest (guest-runner.sh, and the tests through selftests/lib.sh).
 
 # kernel_series KVER: "6.12" of "6.12.117+deb12-amd64", nothing if none
 kernel_series() { sed -n 's/^\([0-9]\+\.[0-9]\+\).*/\1/p' <<<"$1"; }

@@ -56,6 +56,7 @@ _vmx_deferred=()
 defer() { _vmx_deferred+=("$1"); }
 _vmx_exit() {
 	local rc=$? i
+	trap '' TERM	# the time limit signals twice: finish the cleanup
 	kill_tree $$
 	for ((i = ${#_vmx_deferred[@]} - 1; i >= 0; i--)); do
 		eval "${_vmx_deferred[i]}" || echo "# deferred cleanup failed: ${_vmx_deferred[i]}"

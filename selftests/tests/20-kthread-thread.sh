@@ -31,7 +31,7 @@ ip netns exec cli ping -q -c 5 -i 0.2 "$SRV_IP" >/dev/null || fail "no traffic w
 # CPU happens on the IRQ's next interrupt: traffic in irq mode first)
 pq srv "$SRV_IF" 0 mode irq
 irq=$(irq_of "$SRV_IF" 0)
-defer "echo $(cat /proc/irq/$irq/smp_affinity_list) >/proc/irq/$irq/smp_affinity_list 2>/dev/null || :"
+defer "{ echo $(cat /proc/irq/$irq/smp_affinity_list) >/proc/irq/$irq/smp_affinity_list; } 2>/dev/null || :"
 echo 1 >"/proc/irq/$irq/smp_affinity_list" || fail "cannot pin irq $irq"
 ip netns exec cli ping -q -c 3 -i 0.2 "$SRV_IP" >/dev/null || fail "no traffic"
 log "irq $irq effective affinity: $(cat /proc/irq/$irq/effective_affinity_list)"

@@ -152,9 +152,10 @@ static int vmxnet3_poll_switch(struct vmxnet3_poll_queue *pq, int mode)
 			if (vmxnet3_poll_enter(pq))
 				vmxnet3_poll_set_mode_of(pq, VMXNET3_POLL_IRQ);
 		}
-		/* A pass that began in a busy-poll mode just left may have
-		 * armed the timer since; the kick's pass, in the mode now
-		 * set, re-arms what the old one masked.
+		/* Narrows, does not close, the window in which a pass that
+		 * began in busy-poll mode arms the timer after the mode left
+		 * (a stray timer only schedules one more pass); the kick's
+		 * pass, in the mode now set, re-arms what the old one masked.
 		 */
 		hrtimer_cancel(&pq->busy_timer);
 		vmxnet3_poll_kick(pq);
@@ -195,7 +196,10 @@ int vmxnet3_poll_set_all_modes(struct vmxnet3_poll *pp, int mode)
 	return err;
 }
 
-/* under the hotplug lock: the CPU cannot go down between check and pin */
+/*
+ * Under the hotplug lock the CPU cannot go down between check and pin;
+ * an active CPU is what the pin needs (vmxnet3_poll_cpumask()).
+ */
 int vmxnet3_poll_set_cpu(struct vmxnet3_poll_queue *pq, int cpu)
 {
 	int err = 0;
@@ -203,7 +207,7 @@ int vmxnet3_poll_set_cpu(struct vmxnet3_poll_queue *pq, int cpu)
 	if (cpu < -1 || cpu >= (int)nr_cpu_ids)
 		return -ERANGE;
 	cpus_read_lock();
-	if (cpu >= 0 && !cpu_online(cpu)) {
+	if (cpu >= 0 && !cpu_active(cpu)) {
 		err = -EINVAL;
 		goto out;
 	}
