@@ -2,7 +2,7 @@
 # Fault injection (debug-kernel lane: Debian's kernels have neither
 # CONFIG_FAIL_FUNCTION nor CONFIG_FAILSLAB, so this skips there).
 #
-# 1. fail_function on vmxnet3_poll_thread_start (ALLOW_ERROR_INJECTION):
+# 1. fail_function on vmxp_thread_start (ALLOW_ERROR_INJECTION):
 #    a sysfs mode switch and the kthread-poll private flag fail with ENOMEM
 #    and change nothing; an open with a queue in kthread mode comes up in irq
 #    mode; traffic flows throughout.
@@ -42,8 +42,8 @@ traffic() {
 defer "echo >$ff/inject; echo 0 >$dbg/failslab/probability"
 
 # ---- 1. fail_function ----
-echo vmxnet3_poll_thread_start >$ff/inject || fail "cannot inject into vmxnet3_poll_thread_start"
-printf '%#x' -12 >$ff/vmxnet3_poll_thread_start/retval
+echo vmxp_thread_start >$ff/inject || fail "cannot inject into vmxp_thread_start"
+printf '%#x' -12 >$ff/vmxp_thread_start/retval
 echo 100 >$ff/probability
 echo -1 >$ff/times
 echo 0 >$ff/verbose
@@ -71,8 +71,8 @@ traffic "after a failed flag"
 echo >$ff/inject
 pq srv "$SRV_IF" 0 mode kthread
 ip -n srv link set "$SRV_IF" down
-echo vmxnet3_poll_thread_start >$ff/inject
-printf '%#x' -12 >$ff/vmxnet3_poll_thread_start/retval
+echo vmxp_thread_start >$ff/inject
+printf '%#x' -12 >$ff/vmxp_thread_start/retval
 ip -n srv link set "$SRV_IF" up || fail "open failed when only the poller could not start"
 wait_carrier srv "$SRV_IF"
 assert_eq "mode after open without a poller" "$(pq srv "$SRV_IF" 0 mode)" irq

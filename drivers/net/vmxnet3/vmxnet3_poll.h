@@ -5,6 +5,9 @@
  * The upstream sources are patched to call these hooks; everything behind
  * them lives in vmxnet3_poll*.c.  This header is included at the end of
  * vmxnet3_int.h, so the upstream structures are complete here.
+ *
+ * The project's symbols start with vmxp_: vmxnet3_poll() and
+ * vmxnet3_poll_rx_only() are upstream's NAPI poll functions.
  */
 #ifndef _VMXNET3_POLL_H
 #define _VMXNET3_POLL_H
@@ -15,56 +18,56 @@
 #define VMXNET3_POLL_VERSION_SUFFIX	"-poll-" VMXNET3_POLL_VERSION
 
 /* probe, before register_netdev(); a failure fails the probe */
-int vmxnet3_poll_init(struct vmxnet3_adapter *adapter);
+int vmxp_init(struct vmxnet3_adapter *adapter);
 /* probe, after register_netdev(): sysfs */
-void vmxnet3_poll_register(struct vmxnet3_adapter *adapter);
+void vmxp_register(struct vmxnet3_adapter *adapter);
 /* remove, before unregister_netdev(): sysfs */
-void vmxnet3_poll_unregister(struct vmxnet3_adapter *adapter);
+void vmxp_unregister(struct vmxnet3_adapter *adapter);
 /* remove, after unregister_netdev() closed the device: no reset runs later */
-void vmxnet3_poll_unregistered(struct vmxnet3_adapter *adapter);
+void vmxp_unregistered(struct vmxnet3_adapter *adapter);
 /* end of vmxnet3_activate_dev(): start pollers */
-void vmxnet3_poll_start(struct vmxnet3_adapter *adapter);
+void vmxp_start(struct vmxnet3_adapter *adapter);
 /* start of quiesce and shutdown: stop pollers */
-void vmxnet3_poll_stop(struct vmxnet3_adapter *adapter);
+void vmxp_stop(struct vmxnet3_adapter *adapter);
 /* start of suspend and freeze: no reset retry, stop pollers */
-void vmxnet3_poll_suspend(struct vmxnet3_adapter *adapter);
+void vmxp_suspend(struct vmxnet3_adapter *adapter);
 /* quiesce and suspend, after napi_disable(): no NAPI pass runs any more */
-void vmxnet3_poll_quiesced(struct vmxnet3_adapter *adapter);
+void vmxp_quiesced(struct vmxnet3_adapter *adapter);
 /* vmxnet3_reset_work() could not re-activate the device: try again later */
-void vmxnet3_poll_reset_failed(struct vmxnet3_adapter *adapter);
+void vmxp_reset_failed(struct vmxnet3_adapter *adapter);
 /* vmxnet3_request_irqs() failed at MSI-X vector @failed: free those before */
-void vmxnet3_poll_unwind_irqs(struct vmxnet3_adapter *adapter, int failed);
+void vmxp_unwind_irqs(struct vmxnet3_adapter *adapter, int failed);
 /* end of vmxnet3_rq_init(): -ENOMEM unless both rings got every buffer */
-int vmxnet3_poll_rq_check_fill(struct vmxnet3_rx_queue *rq);
+int vmxp_rq_check_fill(struct vmxnet3_rx_queue *rq);
 /* vmxnet3_create_queues() failed at rx queue @qid > 0: free the others */
-void vmxnet3_poll_rq_create_failed(struct vmxnet3_adapter *adapter, int qid,
-				   int err);
+void vmxp_rq_create_failed(struct vmxnet3_adapter *adapter, int qid,
+			   int err);
 
 /* rx interrupt; true when handled (the poller was woken), false to schedule NAPI */
-bool vmxnet3_poll_irq(struct vmxnet3_rx_queue *rq);
+bool vmxp_irq(struct vmxnet3_rx_queue *rq);
 /* end of a NAPI poll pass; true when the caller must unmask the interrupt */
-bool vmxnet3_poll_napi_done(struct vmxnet3_rx_queue *rq, int budget, int done);
+bool vmxp_napi_done(struct vmxnet3_rx_queue *rq, int budget, int done);
 
 /* ndo_select_queue: a polled socket's flow stays on its queue's NAPI */
 #ifdef CONFIG_NET_RX_BUSY_POLL
-u16 vmxnet3_poll_select_queue(struct net_device *netdev, struct sk_buff *skb,
-			      struct net_device *sb_dev);
+u16 vmxp_select_queue(struct net_device *netdev, struct sk_buff *skb,
+		      struct net_device *sb_dev);
 #else
-#define vmxnet3_poll_select_queue NULL	/* no NAPI ids in sockets */
+#define vmxp_select_queue NULL	/* no NAPI ids in sockets */
 #endif
 
 /* every received skb, on every path (LRO, GRO, XDP_PASS) */
-static inline void vmxnet3_poll_rx_skb(struct vmxnet3_rx_queue *rq,
-				       struct sk_buff *skb)
+static inline void vmxp_rx_skb(struct vmxnet3_rx_queue *rq,
+			       struct sk_buff *skb)
 {
 	skb_mark_napi_id(skb, &rq->napi);
 }
 
 /* ethtool */
-int vmxnet3_poll_get_sset_count(struct net_device *netdev, int sset);
-void vmxnet3_poll_get_strings(struct net_device *netdev, u32 sset, u8 **buf);
-void vmxnet3_poll_get_ethtool_stats(struct net_device *netdev, u64 *buf);
-u32 vmxnet3_poll_get_priv_flags(struct net_device *netdev);
-int vmxnet3_poll_set_priv_flags(struct net_device *netdev, u32 flags);
+int vmxp_get_sset_count(struct net_device *netdev, int sset);
+void vmxp_get_strings(struct net_device *netdev, u32 sset, u8 **buf);
+void vmxp_get_ethtool_stats(struct net_device *netdev, u64 *buf);
+u32 vmxp_get_priv_flags(struct net_device *netdev);
+int vmxp_set_priv_flags(struct net_device *netdev, u32 flags);
 
 #endif /* _VMXNET3_POLL_H */

@@ -14,10 +14,10 @@
 
 /*
  * The timer is armed while NAPI is still ours, so that napi_disable()
- * orders it before vmxnet3_poll_quiesced().
+ * orders it before vmxp_quiesced().
  */
-bool vmxnet3_poll_busy_complete(struct vmxnet3_poll_queue *pq, int done,
-				bool found)
+bool vmxp_busy_complete(struct vmxp_queue *pq, int done,
+			bool found)
 {
 	bool hold = found && READ_ONCE(pq->pp->active);
 
@@ -29,17 +29,17 @@ bool vmxnet3_poll_busy_complete(struct vmxnet3_poll_queue *pq, int done,
 	return napi_complete_done(&pq->rq->napi, done) && !hold;
 }
 
-static void vmxnet3_poll_busy_leave(struct vmxnet3_poll_queue *pq)
+static void vmxp_busy_leave(struct vmxp_queue *pq)
 {
 	hrtimer_cancel(&pq->busy_timer);
 }
 
-enum hrtimer_restart vmxnet3_poll_busy_timeout(struct hrtimer *timer)
+enum hrtimer_restart vmxp_busy_timeout(struct hrtimer *timer)
 {
-	struct vmxnet3_poll_queue *pq =
-		container_of(timer, struct vmxnet3_poll_queue, busy_timer);
+	struct vmxp_queue *pq =
+		container_of(timer, struct vmxp_queue, busy_timer);
 
-	vmxnet3_poll_stat_add(pq, VMXNET3_POLL_STAT_BUSY_TIMEOUTS, 1);
+	vmxp_stat_add(pq, VMXNET3_POLL_STAT_BUSY_TIMEOUTS, 1);
 	/* The pass completes outside busy polling and unmasks.  If a busy
 	 * poller holds NAPI now, it re-arms this timer when it stops.
 	 */
@@ -47,10 +47,10 @@ enum hrtimer_restart vmxnet3_poll_busy_timeout(struct hrtimer *timer)
 	return HRTIMER_NORESTART;
 }
 
-const struct vmxnet3_poll_mode_ops vmxnet3_poll_busy_mode = {
+const struct vmxp_mode_ops vmxp_busy_mode = {
 	.name		= "busy-poll",
 	.pflag		= VMXNET3_POLL_PFLAG_BUSY,
 	.pflag_name	= "busy-poll",
-	.leave		= vmxnet3_poll_busy_leave,
-	.complete	= vmxnet3_poll_busy_complete,
+	.leave		= vmxp_busy_leave,
+	.complete	= vmxp_busy_complete,
 };

@@ -16,8 +16,8 @@
 
 #include "vmxnet3_poll_autoconf.h"
 
-static inline void vmxnet3_poll_link_queue(struct net_device *dev,
-					   unsigned int idx, bool rx,
+static inline void vmxp_link_queue(struct net_device *dev,
+				   unsigned int idx, bool rx,
 					   struct napi_struct *napi)
 {
 #ifdef VMXNET3_POLL_HAVE_NETIF_QUEUE_SET_NAPI
@@ -27,7 +27,7 @@ static inline void vmxnet3_poll_link_queue(struct net_device *dev,
 #endif
 }
 
-static inline void vmxnet3_poll_link_irq(struct napi_struct *napi, int irq)
+static inline void vmxp_link_irq(struct napi_struct *napi, int irq)
 {
 #ifdef VMXNET3_POLL_HAVE_NETIF_NAPI_SET_IRQ
 	netif_napi_set_irq(napi, irq);
@@ -35,8 +35,8 @@ static inline void vmxnet3_poll_link_irq(struct napi_struct *napi, int irq)
 }
 
 static inline void
-vmxnet3_poll_timer_setup(struct hrtimer *timer,
-			 enum hrtimer_restart (*fn)(struct hrtimer *))
+vmxp_timer_setup(struct hrtimer *timer,
+		 enum hrtimer_restart (*fn)(struct hrtimer *))
 {
 #ifdef VMXNET3_POLL_HAVE_HRTIMER_SETUP
 	hrtimer_setup(timer, fn, CLOCK_MONOTONIC, HRTIMER_MODE_REL_PINNED);
@@ -47,7 +47,7 @@ vmxnet3_poll_timer_setup(struct hrtimer *timer,
 }
 
 /* XPS maps the user set (vmxnet3 sets none) */
-static inline bool vmxnet3_poll_xps_set(struct net_device *dev)
+static inline bool vmxp_xps_set(struct net_device *dev)
 {
 #ifdef CONFIG_XPS
 	return rcu_access_pointer(dev->xps_maps[XPS_CPUS]) ||
@@ -62,7 +62,7 @@ static inline bool vmxnet3_poll_xps_set(struct net_device *dev)
  * gro_normal_list() with the exported netif_receive_skb_list() (6.12 does
  * not export netif_receive_skb_list_internal()).
  */
-static inline void vmxnet3_poll_gro_flush(struct napi_struct *napi)
+static inline void vmxp_gro_flush(struct napi_struct *napi)
 {
 	if (napi->gro_bitmask)
 		napi_gro_flush(napi, false);
@@ -79,7 +79,7 @@ static inline void vmxnet3_poll_gro_flush(struct napi_struct *napi)
  * (net_rx_action(), threaded NAPI, busy polling); without it the first
  * XDP_REDIRECT dereferences NULL.  The polling thread sets it per pass.
  */
-struct vmxnet3_poll_bpf_ctx {
+struct vmxp_bpf_ctx {
 #ifdef VMXNET3_POLL_HAVE_BPF_NET_CTX
 	struct bpf_net_context ctx;
 	struct bpf_net_context *set;
@@ -88,14 +88,14 @@ struct vmxnet3_poll_bpf_ctx {
 #endif
 };
 
-static inline void vmxnet3_poll_bpf_ctx_set(struct vmxnet3_poll_bpf_ctx *c)
+static inline void vmxp_bpf_ctx_set(struct vmxp_bpf_ctx *c)
 {
 #ifdef VMXNET3_POLL_HAVE_BPF_NET_CTX
 	c->set = bpf_net_ctx_set(&c->ctx);
 #endif
 }
 
-static inline void vmxnet3_poll_bpf_ctx_clear(struct vmxnet3_poll_bpf_ctx *c)
+static inline void vmxp_bpf_ctx_clear(struct vmxp_bpf_ctx *c)
 {
 #ifdef VMXNET3_POLL_HAVE_BPF_NET_CTX
 	bpf_net_ctx_clear(c->set);

@@ -21,78 +21,78 @@
 
 #include "vmxnet3_poll_int.h"
 
-static DEFINE_MUTEX(vmxnet3_poll_cpuhp_mutex);	/* the two below */
-static enum cpuhp_state vmxnet3_poll_cpuhp_state;
-static unsigned int vmxnet3_poll_cpuhp_users;
+static DEFINE_MUTEX(vmxp_cpuhp_mutex);	/* the two below */
+static enum cpuhp_state vmxp_cpuhp_state;
+static unsigned int vmxp_cpuhp_users;
 
-/* lock order: cpus_read_lock(), then pp->lock, as vmxnet3_poll_set_cpu() */
-static void vmxnet3_poll_repin(struct work_struct *work)
+/* lock order: cpus_read_lock(), then pp->lock, as vmxp_set_cpu() */
+static void vmxp_repin(struct work_struct *work)
 {
-	struct vmxnet3_poll *pp = container_of(work, struct vmxnet3_poll,
-					       repin_work);
+	struct vmxp_dev *pp = container_of(work, struct vmxp_dev,
+					   repin_work);
 	unsigned int i;
 
 	cpus_read_lock();
 	mutex_lock(&pp->lock);
 	for (i = 0; i < pp->nr_queues; i++) {
-		struct vmxnet3_poll_queue *pq = &pp->q[i];
+		struct vmxp_queue *pq = &pp->q[i];
 		struct task_struct *task;
 
 		task = rcu_dereference_protected(pq->task,
 						 lockdep_is_held(&pp->lock));
 		if (task && pq->cpu >= 0)
-			vmxnet3_poll_thread_affine(pq, task);
+			vmxp_thread_affine(pq, task);
 	}
 	mutex_unlock(&pp->lock);
 	cpus_read_unlock();
 }
 
-static int vmxnet3_poll_cpu_online(unsigned int cpu, struct hlist_node *node)
+static int vmxp_cpu_online(unsigned int cpu, struct hlist_node *node)
 {
-	struct vmxnet3_poll *pp = hlist_entry(node, struct vmxnet3_poll,
-					      cpuhp_node);
+	struct vmxp_dev *pp = hlist_entry(node, struct vmxp_dev,
+					  cpuhp_node);
 
 	schedule_work(&pp->repin_work);
 	return 0;
 }
 
 /* no callback runs and no re-pin is pending or running after this */
-static void vmxnet3_poll_cpuhp_del(void *data)
+static void vmxp_cpuhp_del(void *data)
 {
-	struct vmxnet3_poll *pp = data;
+	struct vmxp_dev *pp = data;
 
-	mutex_lock(&vmxnet3_poll_cpuhp_mutex);
-	cpuhp_state_remove_instance_nocalls(vmxnet3_poll_cpuhp_state,
+	mutex_lock(&vmxp_cpuhp_mutex);
+	cpuhp_state_remove_instance_nocalls(vmxp_cpuhp_state,
 					    &pp->cpuhp_node);
-	if (!--vmxnet3_poll_cpuhp_users)
-		cpuhp_remove_multi_state(vmxnet3_poll_cpuhp_state);
-	mutex_unlock(&vmxnet3_poll_cpuhp_mutex);
+	if (!--vmxp_cpuhp_users)
+		cpuhp_remove_multi_state(vmxp_cpuhp_state);
+	mutex_unlock(&vmxp_cpuhp_mutex);
 	cancel_work_sync(&pp->repin_work);
 }
 
-static int vmxnet3_poll_cpuhp_add_instance(struct vmxnet3_poll *pp)
+static int vmxp_cpuhp_add_instance(struct vmxp_dev *pp)
 {
 	int err = 0;
 
-	mutex_lock(&vmxnet3_poll_cpuhp_mutex);
-	if (!vmxnet3_poll_cpuhp_users) {
+	mutex_lock(&vmxp_cpuhp_mutex);
+	if (!vmxp_cpuhp_users) {
 		err = cpuhp_setup_state_multi(CPUHP_AP_ONLINE_DYN,
 					      "net/vmxnet3_poll:online",
-					      vmxnet3_poll_cpu_online, NULL);
+					      vmxp_cpu_online, NULL);
 		if (err < 0)
 			goto out;
-		vmxnet3_poll_cpuhp_state = err;
+		vmxp_cpuhp_state = err;
 	}
-	err = cpuhp_state_add_instance_nocalls(vmxnet3_poll_cpuhp_state,
+	err = cpuhp_state_add_instance_nocalls(vmxp_cpuhp_state,
 					       &pp->cpuhp_node);
 	if (err) {
-		if (!vmxnet3_poll_cpuhp_users)
-			cpuhp_remove_multi_state(vmxnet3_poll_cpuhp_state);
+		if (!vmxp_cpuhp_users)
+			cpuhp_remove_multi_state(vmxp_cpuhp_state);
 		goto out;
 	}
-	vmxnet3_poll_cpuhp_users++;
+	vmxp_cpuhp_users++;
 out:
-	mutex_unlock(&vmxnet3_poll_cpuhp_mutex);
+	mutex_unlock(&vmxp_cpuhp_mutex);
 	return err;
 }
 
@@ -101,16 +101,16 @@ out:
  * device works, but a pinned thread stays where the scheduler moved it
  * when its CPU went down, until the cpu file is written again.
  */
-int vmxnet3_poll_cpuhp_add(struct vmxnet3_poll *pp, struct device *dev)
+int vmxp_cpuhp_add(struct vmxp_dev *pp, struct device *dev)
 {
 	int err;
 
-	INIT_WORK(&pp->repin_work, vmxnet3_poll_repin);
-	err = vmxnet3_poll_cpuhp_add_instance(pp);
+	INIT_WORK(&pp->repin_work, vmxp_repin);
+	err = vmxp_cpuhp_add_instance(pp);
 	if (err) {
 		dev_warn(dev, "cannot follow CPU hotplug (%d): a pinned poller whose CPU goes offline is not pinned again\n",
 			 err);
 		return 0;
 	}
-	return devm_add_action_or_reset(dev, vmxnet3_poll_cpuhp_del, pp);
+	return devm_add_action_or_reset(dev, vmxp_cpuhp_del, pp);
 }

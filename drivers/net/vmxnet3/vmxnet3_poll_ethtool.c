@@ -16,9 +16,9 @@
 
 #include "vmxnet3_poll_int.h"
 
-int vmxnet3_poll_get_sset_count(struct net_device *netdev, int sset)
+int vmxp_get_sset_count(struct net_device *netdev, int sset)
 {
-	struct vmxnet3_poll *pp = vmxnet3_poll_of(netdev);
+	struct vmxp_dev *pp = vmxp_of(netdev);
 
 	switch (sset) {
 	case ETH_SS_STATS:
@@ -30,9 +30,9 @@ int vmxnet3_poll_get_sset_count(struct net_device *netdev, int sset)
 	}
 }
 
-void vmxnet3_poll_get_strings(struct net_device *netdev, u32 sset, u8 **buf)
+void vmxp_get_strings(struct net_device *netdev, u32 sset, u8 **buf)
 {
-	struct vmxnet3_poll *pp = vmxnet3_poll_of(netdev);
+	struct vmxp_dev *pp = vmxp_of(netdev);
 	unsigned int q, i;
 
 	switch (sset) {
@@ -40,14 +40,14 @@ void vmxnet3_poll_get_strings(struct net_device *netdev, u32 sset, u8 **buf)
 		for (q = 0; q < pp->nr_queues; q++)
 			for (i = 0; i < VMXNET3_POLL_NR_STATS; i++)
 				ethtool_sprintf(buf, "rxq%u_%s", q,
-						vmxnet3_poll_stat_names[i]);
+						vmxp_stat_names[i]);
 		break;
 	case ETH_SS_PRIV_FLAGS:
 		/* each mode's flag, from the table of modes */
 		memset(*buf, 0, VMXNET3_POLL_NR_PFLAGS * ETH_GSTRING_LEN);
 		for (i = 0; i < VMXNET3_POLL_NR_MODES; i++) {
-			const struct vmxnet3_poll_mode_ops *ops =
-				vmxnet3_poll_modes[i];
+			const struct vmxp_mode_ops *ops =
+				vmxp_modes[i];
 
 			if (ops->pflag >= 0)
 				strscpy((char *)*buf + ops->pflag * ETH_GSTRING_LEN,
@@ -58,9 +58,9 @@ void vmxnet3_poll_get_strings(struct net_device *netdev, u32 sset, u8 **buf)
 	}
 }
 
-void vmxnet3_poll_get_ethtool_stats(struct net_device *netdev, u64 *buf)
+void vmxp_get_ethtool_stats(struct net_device *netdev, u64 *buf)
 {
-	struct vmxnet3_poll *pp = vmxnet3_poll_of(netdev);
+	struct vmxp_dev *pp = vmxp_of(netdev);
 	unsigned int q, i;
 
 	for (q = 0; q < pp->nr_queues; q++)
@@ -69,15 +69,15 @@ void vmxnet3_poll_get_ethtool_stats(struct net_device *netdev, u64 *buf)
 }
 
 /* a mode's flag reads on when every queue is in that mode */
-u32 vmxnet3_poll_get_priv_flags(struct net_device *netdev)
+u32 vmxp_get_priv_flags(struct net_device *netdev)
 {
-	struct vmxnet3_poll *pp = vmxnet3_poll_of(netdev);
+	struct vmxp_dev *pp = vmxp_of(netdev);
 	u32 flags = 0;
 	unsigned int q;
 	int mode;
 
 	for (mode = 0; mode < VMXNET3_POLL_NR_MODES; mode++) {
-		int pflag = vmxnet3_poll_modes[mode]->pflag;
+		int pflag = vmxp_modes[mode]->pflag;
 
 		if (pflag < 0)
 			continue;
@@ -91,9 +91,9 @@ u32 vmxnet3_poll_get_priv_flags(struct net_device *netdev)
 }
 
 /* called with rtnl held; no flag set: irq mode */
-int vmxnet3_poll_set_priv_flags(struct net_device *netdev, u32 flags)
+int vmxp_set_priv_flags(struct net_device *netdev, u32 flags)
 {
-	struct vmxnet3_poll *pp = vmxnet3_poll_of(netdev);
+	struct vmxp_dev *pp = vmxp_of(netdev);
 	int mode, target = VMXNET3_POLL_IRQ;
 
 	if (flags & ~GENMASK(VMXNET3_POLL_NR_PFLAGS - 1, 0))
@@ -103,13 +103,13 @@ int vmxnet3_poll_set_priv_flags(struct net_device *netdev, u32 flags)
 			    "busy-poll and kthread-poll are exclusive: nothing changed\n");
 		return -EINVAL;
 	}
-	if (flags == vmxnet3_poll_get_priv_flags(netdev))
+	if (flags == vmxp_get_priv_flags(netdev))
 		return 0;
 	for (mode = 0; mode < VMXNET3_POLL_NR_MODES; mode++) {
-		int pflag = vmxnet3_poll_modes[mode]->pflag;
+		int pflag = vmxp_modes[mode]->pflag;
 
 		if (pflag >= 0 && (flags & BIT(pflag)))
 			target = mode;
 	}
-	return vmxnet3_poll_set_all_modes(pp, target);
+	return vmxp_set_all_modes(pp, target);
 }

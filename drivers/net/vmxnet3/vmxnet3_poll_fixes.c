@@ -13,7 +13,7 @@
  * vectors it requested before, in the order it requests them (its callers
  * never call vmxnet3_free_irqs() for a failed request).
  */
-void vmxnet3_poll_unwind_irqs(struct vmxnet3_adapter *adapter, int failed)
+void vmxp_unwind_irqs(struct vmxnet3_adapter *adapter, int failed)
 {
 	struct vmxnet3_intr *intr = &adapter->intr;
 	int i, vector = 0;
@@ -40,7 +40,7 @@ void vmxnet3_poll_unwind_irqs(struct vmxnet3_adapter *adapter, int failed)
  * address 0 (6.12 warns, 6.1 hits a BUG_ON).  Fail the open instead; the
  * caller frees what was allocated.
  */
-int vmxnet3_poll_rq_check_fill(struct vmxnet3_rx_queue *rq)
+int vmxp_rq_check_fill(struct vmxnet3_rx_queue *rq)
 {
 	unsigned int i;
 
@@ -66,8 +66,8 @@ int vmxnet3_poll_rq_check_fill(struct vmxnet3_rx_queue *rq)
  * created so far; the caller fails the open with @err and the next open
  * creates them all.
  */
-void vmxnet3_poll_rq_create_failed(struct vmxnet3_adapter *adapter, int qid,
-				   int err)
+void vmxp_rq_create_failed(struct vmxnet3_adapter *adapter, int qid,
+			   int err)
 {
 	netdev_err(adapter->netdev,
 		   "rx queue %d: cannot create (%d): the open fails instead of running with %d of %u rx queues\n",

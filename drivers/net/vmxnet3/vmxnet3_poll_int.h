@@ -28,7 +28,7 @@
 #include "vmxnet3_int.h"
 #include "vmxnet3_poll_compat.h"
 
-enum vmxnet3_poll_mode {
+enum vmxp_mode {
 	VMXNET3_POLL_IRQ,
 	VMXNET3_POLL_BUSY,
 	VMXNET3_POLL_KTHREAD,
@@ -36,21 +36,21 @@ enum vmxnet3_poll_mode {
 };
 
 /* ethtool private flags, one per poll mode (bit numbers) */
-enum vmxnet3_poll_pflag {
+enum vmxp_pflag {
 	VMXNET3_POLL_PFLAG_BUSY,
 	VMXNET3_POLL_PFLAG_KTHREAD,
 	VMXNET3_POLL_NR_PFLAGS,
 };
 
 /* what the polling thread of a queue is doing */
-enum vmxnet3_poll_tstate {
+enum vmxp_tstate {
 	VMXNET3_POLL_T_NONE,	/* no thread, or it is exiting */
 	VMXNET3_POLL_T_POLLING,	/* owns, or wants to own, the NAPI context */
 	VMXNET3_POLL_T_SLEEPING,	/* idle: interrupt armed, waits for it */
 };
 
 /* per-queue counters, shown by ethtool -S as rxq<N>_<name> */
-enum vmxnet3_poll_stat {
+enum vmxp_stat {
 	VMXNET3_POLL_STAT_POLLS,		/* NAPI passes, any context */
 	VMXNET3_POLL_STAT_EMPTY_POLLS,		/* passes that found nothing */
 	VMXNET3_POLL_STAT_POLLED_PKTS,		/* rx by busy polling or the thread */
@@ -70,13 +70,13 @@ enum vmxnet3_poll_stat {
 #define VMXNET3_POLL_BUSY_TIMEOUT_MAX_US	1000000
 #define VMXNET3_POLL_RT_PRIO_MAX	(MAX_RT_PRIO - 1)
 
-struct vmxnet3_poll;
+struct vmxp_dev;
 
-struct vmxnet3_poll_queue {
-	struct vmxnet3_poll *pp;
+struct vmxp_queue {
+	struct vmxp_dev *pp;
 	struct vmxnet3_rx_queue *rq;
 	unsigned int qid;
-	int mode;			/* enum vmxnet3_poll_mode */
+	int mode;			/* enum vmxp_mode */
 
 	/* settings: written under pp->lock, read locklessly */
 	int cpu;			/* -1: follow the IRQ's affinity */
@@ -101,7 +101,7 @@ struct vmxnet3_poll_queue {
 
 	/* kthread mode */
 	struct task_struct __rcu *task;
-	int tstate;			/* enum vmxnet3_poll_tstate */
+	int tstate;			/* enum vmxp_tstate */
 	bool wake;
 	bool thread_polling;		/* the thread is inside napi->poll() */
 
@@ -111,7 +111,7 @@ struct vmxnet3_poll_queue {
 	atomic64_t stats[VMXNET3_POLL_NR_STATS];
 };
 
-struct vmxnet3_poll {
+struct vmxp_dev {
 	struct vmxnet3_adapter *adapter;
 	struct mutex lock;		/* modes, settings, pollers */
 	bool active;			/* device activated: pollers may run */
@@ -125,11 +125,11 @@ struct vmxnet3_poll {
 	bool txq_paired;
 	struct hlist_node cpuhp_node;	/* vmxnet3_poll_cpuhp.c */
 	struct work_struct repin_work;	/* pins threads after CPU hotplug */
-	struct vmxnet3_poll_queue q[];
+	struct vmxp_queue q[];
 };
 
 /*
- * What a mode does (vmxnet3_poll_modes[], one per mode).  enter and leave
+ * What a mode does (vmxp_modes[], one per mode).  enter and leave
  * run under pp->lock: activation enters each queue's mode, a switch of an
  * activated device leaves the old mode and enters the new one, quiesce
  * leaves it; NULL does nothing, and only enter may fail.  irq runs in the queue's interrupt
@@ -138,66 +138,66 @@ struct vmxnet3_poll {
  * busy-poll loop that found packets polled before it: it completes NAPI
  * and says whether the interrupt may be re-armed.
  */
-struct vmxnet3_poll_mode_ops {
+struct vmxp_mode_ops {
 	const char *name;
-	int pflag;		/* enum vmxnet3_poll_pflag, or -1 */
+	int pflag;		/* enum vmxp_pflag, or -1 */
 	const char *pflag_name;	/* its ethtool name */
-	int (*enter)(struct vmxnet3_poll_queue *pq);
-	void (*leave)(struct vmxnet3_poll_queue *pq);
-	bool (*irq)(struct vmxnet3_poll_queue *pq);
-	bool (*complete)(struct vmxnet3_poll_queue *pq, int done, bool found);
+	int (*enter)(struct vmxp_queue *pq);
+	void (*leave)(struct vmxp_queue *pq);
+	bool (*irq)(struct vmxp_queue *pq);
+	bool (*complete)(struct vmxp_queue *pq, int done, bool found);
 };
 
 /* vmxnet3_poll_modes.c */
-extern const struct vmxnet3_poll_mode_ops *const
-	vmxnet3_poll_modes[VMXNET3_POLL_NR_MODES];
-const char *vmxnet3_poll_mode_name(int mode);
-int vmxnet3_poll_parse_mode(const char *buf);
-bool vmxnet3_poll_irq_complete(struct vmxnet3_poll_queue *pq, int done,
-			       bool found);
+extern const struct vmxp_mode_ops *const
+	vmxp_modes[VMXNET3_POLL_NR_MODES];
+const char *vmxp_mode_name(int mode);
+int vmxp_parse_mode(const char *buf);
+bool vmxp_irq_complete(struct vmxp_queue *pq, int done,
+		       bool found);
 
 /* vmxnet3_poll_busy.c */
-extern const struct vmxnet3_poll_mode_ops vmxnet3_poll_busy_mode;
-bool vmxnet3_poll_busy_complete(struct vmxnet3_poll_queue *pq, int done,
-				bool found);
-enum hrtimer_restart vmxnet3_poll_busy_timeout(struct hrtimer *timer);
+extern const struct vmxp_mode_ops vmxp_busy_mode;
+bool vmxp_busy_complete(struct vmxp_queue *pq, int done,
+			bool found);
+enum hrtimer_restart vmxp_busy_timeout(struct hrtimer *timer);
 
 /* vmxnet3_poll_thread.c */
-extern const struct vmxnet3_poll_mode_ops vmxnet3_poll_kthread_mode;
-bool vmxnet3_poll_thread_irq(struct vmxnet3_poll_queue *pq);
-bool vmxnet3_poll_thread_complete(struct vmxnet3_poll_queue *pq, int done,
-				  bool found);
+extern const struct vmxp_mode_ops vmxp_kthread_mode;
+bool vmxp_thread_irq(struct vmxp_queue *pq);
+bool vmxp_thread_complete(struct vmxp_queue *pq, int done,
+			  bool found);
 
-static inline const struct vmxnet3_poll_mode_ops *
-vmxnet3_poll_ops(const struct vmxnet3_poll_queue *pq)
+static inline const struct vmxp_mode_ops *
+vmxp_ops(const struct vmxp_queue *pq)
 {
-	return vmxnet3_poll_modes[READ_ONCE(pq->mode)];
+	return vmxp_modes[READ_ONCE(pq->mode)];
 }
 
-static inline struct vmxnet3_poll *vmxnet3_poll_of(struct net_device *netdev)
+static inline struct vmxp_dev *vmxp_of(struct net_device *netdev)
 {
 	struct vmxnet3_adapter *adapter = netdev_priv(netdev);
 
-	return adapter->poll;
+	return adapter->vmxp;
 }
 
-static inline void vmxnet3_poll_stat_add(struct vmxnet3_poll_queue *pq,
-					 enum vmxnet3_poll_stat stat, s64 n)
+static inline void vmxp_stat_add(struct vmxp_queue *pq,
+				 enum vmxp_stat stat, s64 n)
 {
 	atomic64_add(n, &pq->stats[stat]);
 }
 
 /* ---- device helpers ---- */
 
-static inline struct vmxnet3_poll_queue *vmxnet3_pq(struct vmxnet3_rx_queue *rq)
+static inline struct vmxp_queue *vmxnet3_pq(struct vmxnet3_rx_queue *rq)
 {
 	struct vmxnet3_adapter *adapter = rq->adapter;
 
-	return &adapter->poll->q[rq - adapter->rx_queue];
+	return &adapter->vmxp->q[rq - adapter->rx_queue];
 }
 
-static inline void vmxnet3_poll_write_imr(struct vmxnet3_poll_queue *pq,
-					  u32 masked)
+static inline void vmxp_write_imr(struct vmxp_queue *pq,
+				  u32 masked)
 {
 	struct vmxnet3_adapter *adapter = pq->pp->adapter;
 
@@ -207,14 +207,14 @@ static inline void vmxnet3_poll_write_imr(struct vmxnet3_poll_queue *pq,
 			       masked);
 }
 
-static inline void vmxnet3_poll_unmask(struct vmxnet3_poll_queue *pq)
+static inline void vmxp_unmask(struct vmxp_queue *pq)
 {
-	vmxnet3_poll_stat_add(pq, VMXNET3_POLL_STAT_IRQ_REARMS, 1);
-	vmxnet3_poll_write_imr(pq, 0);
+	vmxp_stat_add(pq, VMXNET3_POLL_STAT_IRQ_REARMS, 1);
+	vmxp_write_imr(pq, 0);
 }
 
 /* Run a NAPI pass in softirq context, in whatever mode the queue is now. */
-static inline void vmxnet3_poll_kick(struct vmxnet3_poll_queue *pq)
+static inline void vmxp_kick(struct vmxp_queue *pq)
 {
 	local_bh_disable();
 	napi_schedule(&pq->rq->napi);
@@ -222,7 +222,7 @@ static inline void vmxnet3_poll_kick(struct vmxnet3_poll_queue *pq)
 }
 
 /* Wake the polling thread, if there is one. */
-static inline bool vmxnet3_poll_wake(struct vmxnet3_poll_queue *pq)
+static inline bool vmxp_wake(struct vmxp_queue *pq)
 {
 	struct task_struct *task;
 
@@ -236,7 +236,7 @@ static inline bool vmxnet3_poll_wake(struct vmxnet3_poll_queue *pq)
 	return task;
 }
 
-static inline bool vmxnet3_poll_msix(struct vmxnet3_poll *pp)
+static inline bool vmxp_msix(struct vmxp_dev *pp)
 {
 	return pp->adapter->intr.type == VMXNET3_IT_MSIX;
 }
@@ -245,13 +245,13 @@ static inline bool vmxnet3_poll_msix(struct vmxnet3_poll *pp)
  * A queue can poll with a vector of its own, while it exists: a resume can
  * fall back from MSI-X to one MSI or INTx vector, or to one rx queue.
  */
-static inline bool vmxnet3_poll_capable(struct vmxnet3_poll_queue *pq)
+static inline bool vmxp_capable(struct vmxp_queue *pq)
 {
-	return vmxnet3_poll_msix(pq->pp) &&
+	return vmxp_msix(pq->pp) &&
 	       pq->qid < pq->pp->adapter->num_rx_queues;
 }
 
-static inline int vmxnet3_poll_irq_of(struct vmxnet3_poll_queue *pq)
+static inline int vmxp_irq_of(struct vmxp_queue *pq)
 {
 	struct vmxnet3_adapter *adapter = pq->pp->adapter;
 
@@ -261,27 +261,27 @@ static inline int vmxnet3_poll_irq_of(struct vmxnet3_poll_queue *pq)
 }
 
 /* vmxnet3_poll_params.c */
-extern const char * const vmxnet3_poll_stat_names[VMXNET3_POLL_NR_STATS];
-int vmxnet3_poll_default_mode(void);
-unsigned int vmxnet3_poll_default_idle_us(void);
-unsigned int vmxnet3_poll_default_budget(void);
+extern const char * const vmxp_stat_names[VMXNET3_POLL_NR_STATS];
+int vmxp_default_mode(void);
+unsigned int vmxp_default_idle_us(void);
+unsigned int vmxp_default_budget(void);
 
 /* vmxnet3_poll.c: setters validate, apply, return 0 or -errno; take pp->lock */
-int vmxnet3_poll_set_mode(struct vmxnet3_poll_queue *pq, int mode);
-int vmxnet3_poll_set_all_modes(struct vmxnet3_poll *pp, int mode);
-int vmxnet3_poll_set_cpu(struct vmxnet3_poll_queue *pq, int cpu);
-int vmxnet3_poll_set_rt_priority(struct vmxnet3_poll_queue *pq, int prio);
-int vmxnet3_poll_set_budget(struct vmxnet3_poll_queue *pq, int budget);
-int vmxnet3_poll_set_idle_us(struct vmxnet3_poll_queue *pq, int usecs);
-int vmxnet3_poll_set_busy_timeout(struct vmxnet3_poll_queue *pq, int usecs);
+int vmxp_set_mode(struct vmxp_queue *pq, int mode);
+int vmxp_set_all_modes(struct vmxp_dev *pp, int mode);
+int vmxp_set_cpu(struct vmxp_queue *pq, int cpu);
+int vmxp_set_rt_priority(struct vmxp_queue *pq, int prio);
+int vmxp_set_budget(struct vmxp_queue *pq, int budget);
+int vmxp_set_idle_us(struct vmxp_queue *pq, int usecs);
+int vmxp_set_busy_timeout(struct vmxp_queue *pq, int usecs);
 
 /* vmxnet3_poll_thread.c: the polling thread; pp->lock, but for the pid */
-void vmxnet3_poll_thread_apply(struct vmxnet3_poll_queue *pq);
-void vmxnet3_poll_thread_affine(struct vmxnet3_poll_queue *pq,
-				struct task_struct *task);
-pid_t vmxnet3_poll_thread_pid(struct vmxnet3_poll_queue *pq);
+void vmxp_thread_apply(struct vmxp_queue *pq);
+void vmxp_thread_affine(struct vmxp_queue *pq,
+			struct task_struct *task);
+pid_t vmxp_thread_pid(struct vmxp_queue *pq);
 
 /* vmxnet3_poll_cpuhp.c */
-int vmxnet3_poll_cpuhp_add(struct vmxnet3_poll *pp, struct device *dev);
+int vmxp_cpuhp_add(struct vmxp_dev *pp, struct device *dev);
 
 #endif /* _VMXNET3_POLL_INT_H */

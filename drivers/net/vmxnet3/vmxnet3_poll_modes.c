@@ -11,39 +11,39 @@
 #include "vmxnet3_poll_int.h"
 
 /* the interrupt is re-armed only when NAPI really completed */
-bool vmxnet3_poll_irq_complete(struct vmxnet3_poll_queue *pq, int done,
-			       bool found)
+bool vmxp_irq_complete(struct vmxp_queue *pq, int done,
+		       bool found)
 {
 	return napi_complete_done(&pq->rq->napi, done);
 }
 
-static const struct vmxnet3_poll_mode_ops vmxnet3_poll_irq_mode = {
+static const struct vmxp_mode_ops vmxp_irq_mode = {
 	.name		= "irq",
 	.pflag		= -1,
-	.complete	= vmxnet3_poll_irq_complete,
+	.complete	= vmxp_irq_complete,
 };
 
-const struct vmxnet3_poll_mode_ops *const
-	vmxnet3_poll_modes[VMXNET3_POLL_NR_MODES] = {
-	[VMXNET3_POLL_IRQ]	= &vmxnet3_poll_irq_mode,
-	[VMXNET3_POLL_BUSY]	= &vmxnet3_poll_busy_mode,
-	[VMXNET3_POLL_KTHREAD]	= &vmxnet3_poll_kthread_mode,
+const struct vmxp_mode_ops *const
+	vmxp_modes[VMXNET3_POLL_NR_MODES] = {
+	[VMXNET3_POLL_IRQ]	= &vmxp_irq_mode,
+	[VMXNET3_POLL_BUSY]	= &vmxp_busy_mode,
+	[VMXNET3_POLL_KTHREAD]	= &vmxp_kthread_mode,
 };
 
-const char *vmxnet3_poll_mode_name(int mode)
+const char *vmxp_mode_name(int mode)
 {
 	if (mode < 0 || mode >= VMXNET3_POLL_NR_MODES)
 		return "?";
-	return vmxnet3_poll_modes[mode]->name;
+	return vmxp_modes[mode]->name;
 }
 
 /* "irq", "busy-poll" or "kthread", one trailing newline allowed */
-int vmxnet3_poll_parse_mode(const char *buf)
+int vmxp_parse_mode(const char *buf)
 {
 	int mode;
 
 	for (mode = 0; mode < VMXNET3_POLL_NR_MODES; mode++)
-		if (sysfs_streq(buf, vmxnet3_poll_modes[mode]->name))
+		if (sysfs_streq(buf, vmxp_modes[mode]->name))
 			return mode;
 	return -EINVAL;
 }

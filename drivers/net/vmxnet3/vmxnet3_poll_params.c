@@ -10,7 +10,7 @@
 
 #include "vmxnet3_poll_int.h"
 
-const char * const vmxnet3_poll_stat_names[VMXNET3_POLL_NR_STATS] = {
+const char * const vmxp_stat_names[VMXNET3_POLL_NR_STATS] = {
 	[VMXNET3_POLL_STAT_POLLS]		= "polls",
 	[VMXNET3_POLL_STAT_EMPTY_POLLS]		= "empty_polls",
 	[VMXNET3_POLL_STAT_POLLED_PKTS]		= "polled_pkts",
@@ -27,7 +27,7 @@ static int poll_mode = VMXNET3_POLL_IRQ;
 
 static int poll_mode_set(const char *val, const struct kernel_param *kp)
 {
-	int mode = vmxnet3_poll_parse_mode(val);
+	int mode = vmxp_parse_mode(val);
 
 	if (mode < 0) {
 		pr_err("vmxnet3: invalid poll_mode '%s': use irq, busy-poll or kthread\n",
@@ -41,7 +41,7 @@ static int poll_mode_set(const char *val, const struct kernel_param *kp)
 static int poll_mode_get(char *buf, const struct kernel_param *kp)
 {
 	return scnprintf(buf, PAGE_SIZE, "%s\n",
-			 vmxnet3_poll_mode_name(*(int *)kp->arg));
+			 vmxp_mode_name(*(int *)kp->arg));
 }
 
 static const struct kernel_param_ops poll_mode_ops = {
@@ -52,23 +52,23 @@ module_param_cb(poll_mode, &poll_mode_ops, &poll_mode, 0444);
 MODULE_PARM_DESC(poll_mode,
 		 "Mode of every queue at probe: irq (default), busy-poll or kthread");
 
-struct vmxnet3_poll_uint_param {
+struct vmxp_uint_param {
 	unsigned int val;
 	unsigned int min;
 	unsigned int max;
 };
 
-static struct vmxnet3_poll_uint_param poll_idle_us = {
+static struct vmxp_uint_param poll_idle_us = {
 	VMXNET3_POLL_IDLE_DEFAULT_US, 0, VMXNET3_POLL_IDLE_MAX_US
 };
 
-static struct vmxnet3_poll_uint_param poll_budget = {
+static struct vmxp_uint_param poll_budget = {
 	VMXNET3_POLL_BUDGET_DEFAULT, 1, VMXNET3_POLL_BUDGET_MAX
 };
 
 static int poll_uint_set(const char *val, const struct kernel_param *kp)
 {
-	struct vmxnet3_poll_uint_param *p = kp->arg;
+	struct vmxp_uint_param *p = kp->arg;
 	unsigned int v;
 	int err;
 
@@ -86,7 +86,7 @@ static int poll_uint_set(const char *val, const struct kernel_param *kp)
 
 static int poll_uint_get(char *buf, const struct kernel_param *kp)
 {
-	struct vmxnet3_poll_uint_param *p = kp->arg;
+	struct vmxp_uint_param *p = kp->arg;
 
 	return scnprintf(buf, PAGE_SIZE, "%u\n", p->val);
 }
@@ -106,17 +106,17 @@ MODULE_PARM_DESC(poll_budget,
 		 "kthread mode: packets per poll pass, 1..256 (default "
 		 __stringify(VMXNET3_POLL_BUDGET_DEFAULT) ")");
 
-int vmxnet3_poll_default_mode(void)
+int vmxp_default_mode(void)
 {
 	return poll_mode;
 }
 
-unsigned int vmxnet3_poll_default_idle_us(void)
+unsigned int vmxp_default_idle_us(void)
 {
 	return poll_idle_us.val;
 }
 
-unsigned int vmxnet3_poll_default_budget(void)
+unsigned int vmxp_default_budget(void)
 {
 	return poll_budget.val;
 }

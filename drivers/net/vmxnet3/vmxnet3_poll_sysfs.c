@@ -17,18 +17,18 @@
 
 #include "vmxnet3_poll_int.h"
 
-struct vmxnet3_poll_qdir {
+struct vmxp_qdir {
 	struct kobject kobj;
-	struct vmxnet3_poll_queue *pq;
+	struct vmxp_queue *pq;
 };
 
-static struct vmxnet3_poll_queue *to_pq(struct kobject *kobj)
+static struct vmxp_queue *to_pq(struct kobject *kobj)
 {
-	return container_of(kobj, struct vmxnet3_poll_qdir, kobj)->pq;
+	return container_of(kobj, struct vmxp_qdir, kobj)->pq;
 }
 
 /* as net-sysfs does: CAP_NET_ADMIN over the device's network namespace */
-static bool vmxnet3_poll_may_write(struct vmxnet3_poll_queue *pq)
+static bool vmxp_may_write(struct vmxp_queue *pq)
 {
 	struct net_device *netdev = pq->pp->adapter->netdev;
 
@@ -39,18 +39,18 @@ static ssize_t mode_show(struct kobject *kobj, struct kobj_attribute *attr,
 			 char *buf)
 {
 	return sysfs_emit(buf, "%s\n",
-			  vmxnet3_poll_mode_name(READ_ONCE(to_pq(kobj)->mode)));
+			  vmxp_mode_name(READ_ONCE(to_pq(kobj)->mode)));
 }
 
 static ssize_t mode_store(struct kobject *kobj, struct kobj_attribute *attr,
 			  const char *buf, size_t count)
 {
-	struct vmxnet3_poll_queue *pq = to_pq(kobj);
+	struct vmxp_queue *pq = to_pq(kobj);
 	int mode, err;
 
-	if (!vmxnet3_poll_may_write(pq))
+	if (!vmxp_may_write(pq))
 		return -EPERM;
-	mode = vmxnet3_poll_parse_mode(buf);
+	mode = vmxp_parse_mode(buf);
 	if (mode < 0)
 		return mode;
 	/* the device's open/close/reset hold rtnl: never block on it here,
@@ -58,7 +58,7 @@ static ssize_t mode_store(struct kobject *kobj, struct kobj_attribute *attr,
 	 */
 	if (!rtnl_trylock())
 		return restart_syscall();
-	err = vmxnet3_poll_set_mode(pq, mode);
+	err = vmxp_set_mode(pq, mode);
 	rtnl_unlock();
 	return err ? err : count;
 }
@@ -72,21 +72,21 @@ static ssize_t napi_id_show(struct kobject *kobj, struct kobj_attribute *attr,
 static ssize_t pid_show(struct kobject *kobj, struct kobj_attribute *attr,
 			char *buf)
 {
-	return sysfs_emit(buf, "%d\n", vmxnet3_poll_thread_pid(to_pq(kobj)));
+	return sysfs_emit(buf, "%d\n", vmxp_thread_pid(to_pq(kobj)));
 }
 
 /* integer settings: one show/store pair, a setter per file */
-struct vmxnet3_poll_knob {
+struct vmxp_knob {
 	struct kobj_attribute attr;
 	size_t offset;		/* of the int or unsigned int in the queue */
-	int (*set)(struct vmxnet3_poll_queue *pq, int val);
+	int (*set)(struct vmxp_queue *pq, int val);
 };
 
 static ssize_t knob_show(struct kobject *kobj, struct kobj_attribute *attr,
 			 char *buf)
 {
-	struct vmxnet3_poll_knob *knob =
-		container_of(attr, struct vmxnet3_poll_knob, attr);
+	struct vmxp_knob *knob =
+		container_of(attr, struct vmxp_knob, attr);
 	const int *field = (const void *)to_pq(kobj) + knob->offset;
 
 	return sysfs_emit(buf, "%d\n", READ_ONCE(*field));
@@ -95,12 +95,12 @@ static ssize_t knob_show(struct kobject *kobj, struct kobj_attribute *attr,
 static ssize_t knob_store(struct kobject *kobj, struct kobj_attribute *attr,
 			  const char *buf, size_t count)
 {
-	struct vmxnet3_poll_knob *knob =
-		container_of(attr, struct vmxnet3_poll_knob, attr);
-	struct vmxnet3_poll_queue *pq = to_pq(kobj);
+	struct vmxp_knob *knob =
+		container_of(attr, struct vmxp_knob, attr);
+	struct vmxp_queue *pq = to_pq(kobj);
 	int val, err;
 
-	if (!vmxnet3_poll_may_write(pq))
+	if (!vmxp_may_write(pq))
 		return -EPERM;
 	err = kstrtoint(buf, 10, &val);
 	if (!err)
@@ -108,48 +108,48 @@ static ssize_t knob_store(struct kobject *kobj, struct kobj_attribute *attr,
 	return err ? err : count;
 }
 
-static struct vmxnet3_poll_knob knob_cpu = {
+static struct vmxp_knob knob_cpu = {
 	.attr	= __ATTR(cpu, 0644, knob_show, knob_store),
-	.offset	= offsetof(struct vmxnet3_poll_queue, cpu),
-	.set	= vmxnet3_poll_set_cpu,
+	.offset	= offsetof(struct vmxp_queue, cpu),
+	.set	= vmxp_set_cpu,
 };
 
-static struct vmxnet3_poll_knob knob_rt_priority = {
+static struct vmxp_knob knob_rt_priority = {
 	.attr	= __ATTR(rt_priority, 0644, knob_show, knob_store),
-	.offset	= offsetof(struct vmxnet3_poll_queue, rt_priority),
-	.set	= vmxnet3_poll_set_rt_priority,
+	.offset	= offsetof(struct vmxp_queue, rt_priority),
+	.set	= vmxp_set_rt_priority,
 };
 
-static struct vmxnet3_poll_knob knob_budget = {
+static struct vmxp_knob knob_budget = {
 	.attr	= __ATTR(budget, 0644, knob_show, knob_store),
-	.offset	= offsetof(struct vmxnet3_poll_queue, budget),
-	.set	= vmxnet3_poll_set_budget,
+	.offset	= offsetof(struct vmxp_queue, budget),
+	.set	= vmxp_set_budget,
 };
 
-static struct vmxnet3_poll_knob knob_idle_us = {
+static struct vmxp_knob knob_idle_us = {
 	.attr	= __ATTR(idle_us, 0644, knob_show, knob_store),
-	.offset	= offsetof(struct vmxnet3_poll_queue, idle_us),
-	.set	= vmxnet3_poll_set_idle_us,
+	.offset	= offsetof(struct vmxp_queue, idle_us),
+	.set	= vmxp_set_idle_us,
 };
 
 /* idle_us under its first name, kept for existing scripts */
-static struct vmxnet3_poll_knob knob_idle_usecs = {
+static struct vmxp_knob knob_idle_usecs = {
 	.attr	= __ATTR(idle_usecs, 0644, knob_show, knob_store),
-	.offset	= offsetof(struct vmxnet3_poll_queue, idle_us),
-	.set	= vmxnet3_poll_set_idle_us,
+	.offset	= offsetof(struct vmxp_queue, idle_us),
+	.set	= vmxp_set_idle_us,
 };
 
-static struct vmxnet3_poll_knob knob_busy_timeout_us = {
+static struct vmxp_knob knob_busy_timeout_us = {
 	.attr	= __ATTR(busy_timeout_us, 0644, knob_show, knob_store),
-	.offset	= offsetof(struct vmxnet3_poll_queue, busy_timeout_us),
-	.set	= vmxnet3_poll_set_busy_timeout,
+	.offset	= offsetof(struct vmxp_queue, busy_timeout_us),
+	.set	= vmxp_set_busy_timeout,
 };
 
 static struct kobj_attribute attr_mode = __ATTR_RW(mode);
 static struct kobj_attribute attr_napi_id = __ATTR_RO(napi_id);
 static struct kobj_attribute attr_pid = __ATTR_RO(pid);
 
-static struct attribute *vmxnet3_poll_q_attrs[] = {
+static struct attribute *vmxp_q_attrs[] = {
 	&attr_mode.attr,
 	&knob_cpu.attr.attr,
 	&knob_rt_priority.attr.attr,
@@ -161,20 +161,20 @@ static struct attribute *vmxnet3_poll_q_attrs[] = {
 	&attr_pid.attr,
 	NULL,
 };
-ATTRIBUTE_GROUPS(vmxnet3_poll_q);
+ATTRIBUTE_GROUPS(vmxp_q);
 
-static void vmxnet3_poll_qdir_release(struct kobject *kobj)
+static void vmxp_qdir_release(struct kobject *kobj)
 {
-	kfree(container_of(kobj, struct vmxnet3_poll_qdir, kobj));
+	kfree(container_of(kobj, struct vmxp_qdir, kobj));
 }
 
-static const struct kobj_type vmxnet3_poll_qdir_ktype = {
-	.release	= vmxnet3_poll_qdir_release,
+static const struct kobj_type vmxp_qdir_ktype = {
+	.release	= vmxp_qdir_release,
 	.sysfs_ops	= &kobj_sysfs_ops,
-	.default_groups	= vmxnet3_poll_q_groups,
+	.default_groups	= vmxp_q_groups,
 };
 
-static void vmxnet3_poll_sysfs_del(struct vmxnet3_poll *pp)
+static void vmxp_sysfs_del(struct vmxp_dev *pp)
 {
 	unsigned int i;
 
@@ -192,7 +192,7 @@ static void vmxnet3_poll_sysfs_del(struct vmxnet3_poll *pp)
 	pp->kobj = NULL;
 }
 
-static int vmxnet3_poll_sysfs_add(struct vmxnet3_poll *pp)
+static int vmxp_sysfs_add(struct vmxp_dev *pp)
 {
 	struct net_device *netdev = pp->adapter->netdev;
 	unsigned int i;
@@ -203,7 +203,7 @@ static int vmxnet3_poll_sysfs_add(struct vmxnet3_poll *pp)
 		return -ENOMEM;
 
 	for (i = 0; i < pp->nr_queues; i++) {
-		struct vmxnet3_poll_qdir *qdir;
+		struct vmxp_qdir *qdir;
 
 		qdir = kzalloc(sizeof(*qdir), GFP_KERNEL);
 		if (!qdir) {
@@ -211,7 +211,7 @@ static int vmxnet3_poll_sysfs_add(struct vmxnet3_poll *pp)
 			goto err;
 		}
 		qdir->pq = &pp->q[i];
-		err = kobject_init_and_add(&qdir->kobj, &vmxnet3_poll_qdir_ktype,
+		err = kobject_init_and_add(&qdir->kobj, &vmxp_qdir_ktype,
 					   pp->kobj, "rx-%u", i);
 		if (err) {
 			kobject_put(&qdir->kobj);
@@ -222,13 +222,13 @@ static int vmxnet3_poll_sysfs_add(struct vmxnet3_poll *pp)
 	return 0;
 
 err:
-	vmxnet3_poll_sysfs_del(pp);
+	vmxp_sysfs_del(pp);
 	return err;
 }
 
-void vmxnet3_poll_register(struct vmxnet3_adapter *adapter)
+void vmxp_register(struct vmxnet3_adapter *adapter)
 {
-	int err = vmxnet3_poll_sysfs_add(adapter->poll);
+	int err = vmxp_sysfs_add(adapter->vmxp);
 
 	if (err)
 		netdev_warn(adapter->netdev,
@@ -236,7 +236,7 @@ void vmxnet3_poll_register(struct vmxnet3_adapter *adapter)
 			    err);
 }
 
-void vmxnet3_poll_unregister(struct vmxnet3_adapter *adapter)
+void vmxp_unregister(struct vmxnet3_adapter *adapter)
 {
-	vmxnet3_poll_sysfs_del(adapter->poll);
+	vmxp_sysfs_del(adapter->vmxp);
 }

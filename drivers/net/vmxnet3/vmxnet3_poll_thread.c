@@ -18,8 +18,8 @@
 #include "vmxnet3_poll_int.h"
 
 /* Sleep until woken (interrupt, NAPI handed back, stop) or @timeout. */
-static void vmxnet3_poll_thread_wait(struct vmxnet3_poll_queue *pq,
-				     long timeout)
+static void vmxp_thread_wait(struct vmxp_queue *pq,
+			     long timeout)
 {
 	set_current_state(TASK_INTERRUPTIBLE);
 	if (!READ_ONCE(pq->wake) && !kthread_should_stop())
@@ -29,7 +29,7 @@ static void vmxnet3_poll_thread_wait(struct vmxnet3_poll_queue *pq,
 }
 
 /* Take NAPI the way a busy-poll loop does, without setting MISSED. */
-static bool vmxnet3_poll_thread_own(struct vmxnet3_poll_queue *pq)
+static bool vmxp_thread_own(struct vmxp_queue *pq)
 {
 	struct napi_struct *napi = &pq->rq->napi;
 	unsigned long val = READ_ONCE(napi->state);
@@ -38,7 +38,7 @@ static bool vmxnet3_poll_thread_own(struct vmxnet3_poll_queue *pq)
 		return false;
 	if (cmpxchg(&napi->state, val, val | NAPIF_STATE_SCHED) != val)
 		return false;
-	vmxnet3_poll_write_imr(pq, 1);
+	vmxp_write_imr(pq, 1);
 	return true;
 }
 
@@ -49,23 +49,23 @@ static bool vmxnet3_poll_thread_own(struct vmxnet3_poll_queue *pq)
  * any poll of NAPI: inside netpoll's own poll, napi_complete_done() would
  * return without releasing NAPI, and leave it scheduled with no owner.
  */
-static void vmxnet3_poll_thread_release(struct vmxnet3_poll_queue *pq)
+static void vmxp_thread_release(struct vmxp_queue *pq)
 {
 	struct napi_struct *napi = &pq->rq->napi;
 	void *have;
 
 	local_bh_disable();
 	have = netpoll_poll_lock(napi);
-	vmxnet3_poll_unmask(pq);
+	vmxp_unmask(pq);
 	napi_complete_done(napi, 0);
 	netpoll_poll_unlock(have);
 	local_bh_enable();
 }
 
-static int vmxnet3_poll_thread_pass(struct vmxnet3_poll_queue *pq)
+static int vmxp_thread_pass(struct vmxp_queue *pq)
 {
 	struct napi_struct *napi = &pq->rq->napi;
-	struct vmxnet3_poll_bpf_ctx bpf_ctx;
+	struct vmxp_bpf_ctx bpf_ctx;
 	void *have;
 	int work;
 
@@ -73,14 +73,14 @@ static int vmxnet3_poll_thread_pass(struct vmxnet3_poll_queue *pq)
 	smp_store_mb(pq->wake, false);
 	/* what the core's threaded NAPI does around a poll */
 	local_bh_disable();
-	vmxnet3_poll_bpf_ctx_set(&bpf_ctx);
+	vmxp_bpf_ctx_set(&bpf_ctx);
 	have = netpoll_poll_lock(napi);
 	WRITE_ONCE(pq->thread_polling, true);
 	work = napi->poll(napi, READ_ONCE(pq->budget));
 	WRITE_ONCE(pq->thread_polling, false);
-	vmxnet3_poll_gro_flush(napi);
+	vmxp_gro_flush(napi);
 	netpoll_poll_unlock(have);
-	vmxnet3_poll_bpf_ctx_clear(&bpf_ctx);
+	vmxp_bpf_ctx_clear(&bpf_ctx);
 	local_bh_enable();
 	return work;
 }
@@ -89,11 +89,11 @@ static int vmxnet3_poll_thread_pass(struct vmxnet3_poll_queue *pq)
  * Not freezable: a frozen thread cannot be stopped (kthread_stop() does
  * not thaw it), and system sleep and power-off stop the device with the
  * kernel threads still frozen.  Suspend stops the thread like any quiesce
- * (vmxnet3_poll_stop()); resume's activation starts a new one.
+ * (vmxp_stop()); resume's activation starts a new one.
  */
-static int vmxnet3_poll_thread(void *data)
+static int vmxp_thread(void *data)
 {
-	struct vmxnet3_poll_queue *pq = data;
+	struct vmxp_queue *pq = data;
 	struct napi_struct *napi = &pq->rq->napi;
 	bool owner = false;
 	u64 last_work = 0;
@@ -103,35 +103,35 @@ static int vmxnet3_poll_thread(void *data)
 		if (!owner) {
 			/* a pass completing NAPI from now on wakes us */
 			smp_store_mb(pq->tstate, VMXNET3_POLL_T_POLLING);
-			owner = vmxnet3_poll_thread_own(pq);
+			owner = vmxp_thread_own(pq);
 			if (!owner) {
 				/* someone else polls: they wake us when done */
-				vmxnet3_poll_thread_wait(pq, 1);
+				vmxp_thread_wait(pq, 1);
 				continue;
 			}
 			last_work = ktime_get_ns();
 		}
 
 		if (unlikely(napi_disable_pending(napi))) {
-			vmxnet3_poll_thread_release(pq);
+			vmxp_thread_release(pq);
 			owner = false;
-			vmxnet3_poll_thread_wait(pq, 1);
+			vmxp_thread_wait(pq, 1);
 			continue;
 		}
 
-		if (vmxnet3_poll_thread_pass(pq)) {
+		if (vmxp_thread_pass(pq)) {
 			last_work = ktime_get_ns();
 		} else {
 			idle = READ_ONCE(pq->idle_us);
 			if (idle &&
 			    ktime_get_ns() - last_work >= (u64)idle * NSEC_PER_USEC) {
 				WRITE_ONCE(pq->tstate, VMXNET3_POLL_T_SLEEPING);
-				vmxnet3_poll_thread_release(pq);
+				vmxp_thread_release(pq);
 				owner = false;
-				vmxnet3_poll_stat_add(pq,
-						      VMXNET3_POLL_STAT_KTHREAD_SLEEPS,
+				vmxp_stat_add(pq,
+					      VMXNET3_POLL_STAT_KTHREAD_SLEEPS,
 						      1);
-				vmxnet3_poll_thread_wait(pq, MAX_SCHEDULE_TIMEOUT);
+				vmxp_thread_wait(pq, MAX_SCHEDULE_TIMEOUT);
 				continue;
 			}
 		}
@@ -145,9 +145,9 @@ static int vmxnet3_poll_thread(void *data)
 
 	WRITE_ONCE(pq->tstate, VMXNET3_POLL_T_NONE);
 	if (owner)
-		vmxnet3_poll_thread_release(pq);
+		vmxp_thread_release(pq);
 	/* whatever arrived since the last pass goes to softirq NAPI */
-	vmxnet3_poll_kick(pq);
+	vmxp_kick(pq);
 	return 0;
 }
 
@@ -155,24 +155,24 @@ static int vmxnet3_poll_thread(void *data)
  * A thread pinned to a CPU that is not active is left where it is; it is
  * pinned once the CPU is active again (vmxnet3_poll_cpuhp.c).
  */
-static const struct cpumask *vmxnet3_poll_cpumask(struct vmxnet3_poll_queue *pq)
+static const struct cpumask *vmxp_cpumask(struct vmxp_queue *pq)
 {
 	const struct cpumask *mask;
 	int cpu = pq->cpu;
 
 	if (cpu >= 0)
 		return cpu_active(cpu) ? cpumask_of(cpu) : NULL;
-	mask = irq_get_affinity_mask(vmxnet3_poll_irq_of(pq));
+	mask = irq_get_affinity_mask(vmxp_irq_of(pq));
 	if (!mask || !cpumask_intersects(mask, cpu_active_mask))
 		return cpu_possible_mask;
 	return mask;
 }
 
 /* the thread's CPUs from the queue's settings; pp->lock */
-void vmxnet3_poll_thread_affine(struct vmxnet3_poll_queue *pq,
-				struct task_struct *task)
+void vmxp_thread_affine(struct vmxp_queue *pq,
+			struct task_struct *task)
 {
-	const struct cpumask *mask = vmxnet3_poll_cpumask(pq);
+	const struct cpumask *mask = vmxp_cpumask(pq);
 	int err;
 
 	lockdep_assert_held(&pq->pp->lock);
@@ -185,13 +185,13 @@ void vmxnet3_poll_thread_affine(struct vmxnet3_poll_queue *pq,
 			    pq->qid, err);
 }
 
-static void vmxnet3_poll_thread_setup(struct vmxnet3_poll_queue *pq,
-				      struct task_struct *task)
+static void vmxp_thread_setup(struct vmxp_queue *pq,
+			      struct task_struct *task)
 {
 	struct sched_attr attr = { .size = sizeof(attr) };
 	int err;
 
-	vmxnet3_poll_thread_affine(pq, task);
+	vmxp_thread_affine(pq, task);
 	attr.sched_priority = READ_ONCE(pq->rt_priority);
 	attr.sched_policy = attr.sched_priority ? SCHED_FIFO : SCHED_NORMAL;
 	err = sched_setattr_nocheck(task, &attr);
@@ -201,27 +201,27 @@ static void vmxnet3_poll_thread_setup(struct vmxnet3_poll_queue *pq,
 			    pq->qid, err);
 }
 
-static noinline int vmxnet3_poll_thread_start(struct vmxnet3_poll_queue *pq)
+static noinline int vmxp_thread_start(struct vmxp_queue *pq)
 {
 	struct task_struct *task;
 
 	lockdep_assert_held(&pq->pp->lock);
 	if (rcu_access_pointer(pq->task))
 		return 0;
-	task = kthread_create(vmxnet3_poll_thread, pq, "vmx-%s-%u",
+	task = kthread_create(vmxp_thread, pq, "vmx-%s-%u",
 			      pq->pp->adapter->netdev->name, pq->qid);
 	if (IS_ERR(task))
 		return PTR_ERR(task);
-	vmxnet3_poll_thread_setup(pq, task);
+	vmxp_thread_setup(pq, task);
 	WRITE_ONCE(pq->wake, false);
 	rcu_assign_pointer(pq->task, task);
 	wake_up_process(task);
 	return 0;
 }
-ALLOW_ERROR_INJECTION(vmxnet3_poll_thread_start, ERRNO);
+ALLOW_ERROR_INJECTION(vmxp_thread_start, ERRNO);
 
 /* The thread hands NAPI back, re-arms the interrupt and kicks NAPI. */
-static void vmxnet3_poll_thread_stop(struct vmxnet3_poll_queue *pq)
+static void vmxp_thread_stop(struct vmxp_queue *pq)
 {
 	struct task_struct *task;
 
@@ -233,7 +233,7 @@ static void vmxnet3_poll_thread_stop(struct vmxnet3_poll_queue *pq)
 	kthread_stop(task);
 }
 
-pid_t vmxnet3_poll_thread_pid(struct vmxnet3_poll_queue *pq)
+pid_t vmxp_thread_pid(struct vmxp_queue *pq)
 {
 	struct task_struct *task;
 	pid_t pid = 0;
@@ -246,17 +246,17 @@ pid_t vmxnet3_poll_thread_pid(struct vmxnet3_poll_queue *pq)
 	return pid;
 }
 
-void vmxnet3_poll_thread_apply(struct vmxnet3_poll_queue *pq)
+void vmxp_thread_apply(struct vmxp_queue *pq)
 {
 	struct task_struct *task;
 
 	task = rcu_dereference_protected(pq->task,
 					 lockdep_is_held(&pq->pp->lock));
 	if (task)
-		vmxnet3_poll_thread_setup(pq, task);
+		vmxp_thread_setup(pq, task);
 }
 
-bool vmxnet3_poll_thread_irq(struct vmxnet3_poll_queue *pq)
+bool vmxp_thread_irq(struct vmxp_queue *pq)
 {
 	/* The thread polls and re-arms the interrupt when it sleeps again.
 	 * Without one (starting, stopping), softirq NAPI takes over.  Pairs
@@ -266,28 +266,28 @@ bool vmxnet3_poll_thread_irq(struct vmxnet3_poll_queue *pq)
 	smp_mb();
 	if (READ_ONCE(pq->tstate) == VMXNET3_POLL_T_NONE)
 		return false;
-	return vmxnet3_poll_wake(pq);
+	return vmxp_wake(pq);
 }
 
 /* a pass while the thread waits for NAPI: hand it over, still masked */
-bool vmxnet3_poll_thread_complete(struct vmxnet3_poll_queue *pq, int done,
-				  bool found)
+bool vmxp_thread_complete(struct vmxp_queue *pq, int done,
+			  bool found)
 {
 	if (!napi_complete_done(&pq->rq->napi, done))
 		return false;
 	if (READ_ONCE(pq->tstate) == VMXNET3_POLL_T_POLLING) {
-		vmxnet3_poll_wake(pq);
+		vmxp_wake(pq);
 		return false;
 	}
 	return true;
 }
 
-const struct vmxnet3_poll_mode_ops vmxnet3_poll_kthread_mode = {
+const struct vmxp_mode_ops vmxp_kthread_mode = {
 	.name		= "kthread",
 	.pflag		= VMXNET3_POLL_PFLAG_KTHREAD,
 	.pflag_name	= "kthread-poll",
-	.enter		= vmxnet3_poll_thread_start,
-	.leave		= vmxnet3_poll_thread_stop,
-	.irq		= vmxnet3_poll_thread_irq,
-	.complete	= vmxnet3_poll_thread_complete,
+	.enter		= vmxp_thread_start,
+	.leave		= vmxp_thread_stop,
+	.irq		= vmxp_thread_irq,
+	.complete	= vmxp_thread_complete,
 };

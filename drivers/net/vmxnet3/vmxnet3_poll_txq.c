@@ -25,8 +25,8 @@
 #include "vmxnet3_poll_int.h"
 
 /* the rx queue whose NAPI context last received for @sk, or -1 */
-static int vmxnet3_poll_sk_queue(const struct vmxnet3_poll *pp,
-				 const struct sock *sk)
+static int vmxp_sk_queue(const struct vmxp_dev *pp,
+			 const struct sock *sk)
 {
 	unsigned int napi_id = READ_ONCE(sk->sk_napi_id);
 	unsigned int i;
@@ -39,20 +39,20 @@ static int vmxnet3_poll_sk_queue(const struct vmxnet3_poll *pp,
 	return -1;
 }
 
-u16 vmxnet3_poll_select_queue(struct net_device *netdev, struct sk_buff *skb,
-			      struct net_device *sb_dev)
+u16 vmxp_select_queue(struct net_device *netdev, struct sk_buff *skb,
+		      struct net_device *sb_dev)
 {
 	struct vmxnet3_adapter *adapter = netdev_priv(netdev);
-	struct vmxnet3_poll *pp = adapter->poll;
+	struct vmxp_dev *pp = adapter->vmxp;
 	struct sock *sk = skb->sk;
 	int q, cur;
 
 	if (!READ_ONCE(pp->nr_polled) || !READ_ONCE(pp->txq_paired) ||
 	    !sk || !sk_fullsock(sk) || sb_dev || netdev_get_num_tc(netdev) ||
-	    vmxnet3_poll_xps_set(netdev))
+	    vmxp_xps_set(netdev))
 		return netdev_pick_tx(netdev, skb, sb_dev);
 
-	q = vmxnet3_poll_sk_queue(pp, sk);
+	q = vmxp_sk_queue(pp, sk);
 	/* (paired vectors: as many tx queues as rx queues) */
 	if (q < 0 || q >= netdev->real_num_tx_queues ||
 	    READ_ONCE(pp->q[q].mode) == VMXNET3_POLL_IRQ)
