@@ -10,6 +10,7 @@
 # KTAP lines, then "N passed, N failed".
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
+source "$top/scripts/lib.sh"
 out=$top/build/check/harness
 rm -rf "$out"
 mkdir -p "$out"
@@ -23,11 +24,11 @@ bash -c "source '$top/selftests/lib.sh'; defer 'echo first >>$f'; defer 'echo se
 rc=$?
 timeout 2 bash -c "source '$top/selftests/lib.sh'; defer 'echo limit >>$f'; sleep 30" >/dev/null
 rc2=$?
-if [ "$rc" = 1 ] && [ "$rc2" = 124 ] && [ "$(xargs <"$f")" = "second first limit" ]; then
+if [ "$rc" = 1 ] && [ "$rc2" = "$VMX_RC_TIMEOUT" ] && [ "$(xargs <"$f")" = "second first limit" ]; then
 	echo "ok 1 harness:defer"
 	defer_ok=1
 else
-	echo "# fail rc $rc (want 1), time-limit rc $rc2 (want 124), ran: $(xargs <"$f" 2>/dev/null)"
+	echo "# fail rc $rc (want 1), time-limit rc $rc2 (want $VMX_RC_TIMEOUT), ran: $(xargs <"$f" 2>/dev/null)"
 	echo "not ok 1 harness:defer # want 'second first limit'"
 	defer_ok=0
 fi
@@ -38,7 +39,7 @@ start=$(date +%s)
 rc=$?
 secs=$(($(date +%s) - start))
 why=
-[ "$rc" = 124 ] || why="qemu-run exit $rc, want 124 (console problem)"
+[ "$rc" = "$VMX_RC_CONSOLE" ] || why="qemu-run exit $rc, want $VMX_RC_CONSOLE (console problem)"
 [ -z "$why" ] && [ "$secs" -ge 300 ] && why="took ${secs}s: the host limit, not the watchdog, ended it"
 [ -z "$why" ] && ! grep -q 'watchdog: the guest gave no sign' "$out/harness.err" && why="no watchdog message"
 [ -z "$why" ] && ! grep -q 'NMI' "$out/console.log" && why="no NMI on the guest console"

@@ -31,13 +31,13 @@ boot() { # boot DIR WANT [qemu-run args] -- COMMAND: one boot, WANT on its conso
 	rc=$?
 	grep -a 'vmx-hib:' "$dir/console.log" 2>/dev/null | sed 's/^.*vmx-hib:/# vmx-hib:/'
 	grep -aq 'vmx-hib: FAIL' "$dir/console.log" && why="the guest reports a failure" && return 1
-	# 124: a warning or BUG on the console; 125: no exit status, as
-	# expected (the guest hibernated or powered off from tmpfs)
-	if [ "$rc" = 124 ]; then
+	# a warning or BUG on the console fails; the guest must not finish
+	# the command (it hibernated, or powered off from the resumed image)
+	if [ "$rc" = "$VMX_RC_CONSOLE" ]; then
 		why="kernel console shows a problem: $(head -n 1 "$dir/recap" 2>/dev/null)"
 		return 1
 	fi
-	if [ "$rc" != 125 ]; then
+	if [ "$rc" != "$VMX_RC_UNFINISHED" ]; then
 		why="qemu-run exit $rc: $(tail -n 3 "$dir/log" | tr '\n' ' ')"
 		return 1
 	fi

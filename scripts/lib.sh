@@ -4,6 +4,14 @@
 # lib.sh: parsers the scripts share (sourced), on the host and in the
 # guest (guest-runner.sh, and the tests through selftests/lib.sh).
 
+# Exit codes between the harness's processes; what each file and process
+# does is "The guest-host protocol" in qemu-run.sh.
+VMX_RC_USAGE=2		# any script: bad arguments, or something missing
+VMX_RC_SKIP=4		# a test: does not apply here (KTAP SKIP, as kselftest)
+VMX_RC_TIMEOUT=124	# a test: ran past its "# timeout:" (timeout(1))
+VMX_RC_CONSOLE=120	# qemu-run.sh: the kernel console shows a problem
+VMX_RC_UNFINISHED=121	# qemu-run.sh: the guest did not finish the command
+
 # kernel_series KVER: "6.12" of "6.12.117+deb12-amd64", nothing if none
 kernel_series() { sed -n 's/^\([0-9]\+\.[0-9]\+\).*/\1/p' <<<"$1"; }
 

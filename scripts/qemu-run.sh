@@ -12,9 +12,7 @@
 #   -c CPUS     vCPUs (default 2)
 #   -m MIB      guest memory (default 1536)
 #   -o DIR      results directory (default: a new temporary one), shared
-#               read-write with the guest at $VMX_OUT; it receives
-#               console.log (kernel console), log (the command's output),
-#               rc (its exit status)
+#               read-write with the guest at $VMX_OUT (the protocol below)
 #   -t SECS     wall-clock limit (default 900)
 #   -a ARGS     extra kernel command line
 #   -d FILE     a raw disk image as the guest's first virtio disk (/dev/vda)
@@ -22,21 +20,50 @@
 #   -P          performance run: no slub_debug/kfence (the benchmark)
 #
 # In the guest: $VMX_TOP is this checkout, $VMX_KO the freshly built module
-# for the kernel (without debug info), $VMX_OUT the results directory.  Nothing loads vmxnet3 by
-# itself (no udev): the command decides which module to insmod.
+# for the kernel (without debug info), $VMX_OUT the results directory.
+# Nothing loads vmxnet3 by itself (no udev): the command decides which
+# module to insmod.
 #
-# Exit status: the command's, or 125 when the guest did not finish it
-# (crash, panic, time limit), or 124 when the kernel console shows a
-# warning, BUG, Oops, lockup, hung task, RCU stall or panic.
+# The guest-host protocol (the one description of it; the scripts named
+# here refer to it).  Processes: this script; QEMU; its watchdog loop and
+# a tail of log (host); guest-init.sh as PID 1 and the command it runs,
+# for the tests selftests/guest-runner.sh (guest).  They talk through
+# files in the results directory, $out on the host, $VMX_OUT (9p) in the
+# guest:
 #
-# Watchdog: while the guest writes a number of seconds N to
-# $VMX_OUT/watchdog (the test runner does, per test), the guest must
-# remove or rewrite that file within N s.  If it does not (a test hung,
-# the guest wedged), the guest gets SysRq-w (its blocked tasks on the
-# console) and then an NMI: it panics with every CPU's backtrace.
+#   file            written by          read by          meaning
+#   cmd             qemu-run.sh         guest-init.sh    the command, as a script
+#   console.log     QEMU (serial)       qemu-run.sh      the kernel console
+#   qemu.log        QEMU                qemu-run.sh      QEMU's own output
+#   log             guest-init.sh       tail, run.sh     the command's output; empty
+#                                                        until guest-init starts it
+#   rc              guest-init.sh       qemu-run.sh      its exit status (rc.tmp, then
+#                                                        a rename: never half written)
+#   watchdog        guest-runner.sh     watchdog loop    N: "I write this again or
+#                                                        remove it within N s"
+#   watchdog.fired  watchdog loop       qemu-run.sh      why it sent SysRq-w and an NMI
+#   recap           qemu-run.sh         run.sh           the first console problem,
+#                                                        its task and RIP, one line each
+#   results         guest-runner.sh     run.sh           a KTAP line per finished test
+#                                                        (how far a guest got if it dies)
+#   monitor.in/out  watchdog loop       QEMU             the QEMU monitor (FIFOs)
+#
+# Watchdog: once the guest has written N to watchdog, the loop checks its
+# age every 5 s; older than N s (a test hung, the guest wedged) and the
+# guest gets SysRq-w (its blocked tasks on the console), then an NMI (it
+# panics with every CPU's backtrace); QEMU is killed a minute later.
+#
+# Exit status, names from scripts/lib.sh: the command's own, or
+#   VMX_RC_CONSOLE (120)     the kernel console shows a warning, BUG, Oops,
+#                            lockup, hung task, RCU stall or panic (a
+#                            console problem wins over any exit status);
+#   VMX_RC_UNFINISHED (121)  the guest wrote no rc: crash, panic, power
+#                            off by the command, time limit;
+#   VMX_RC_USAGE (2)         bad options, no kernel, QEMU or busybox.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
+source "$top/scripts/lib.sh"
 kver= nics=2 cpus=2 mem=1536 out= limit=900 append= quiet=0 debug=1 disk=
 while getopts "k:n:c:m:o:t:a:d:qP" opt; do
 	case $opt in
@@ -50,15 +77,15 @@ while getopts "k:n:c:m:o:t:a:d:qP" opt; do
 	d) disk=$OPTARG ;;
 	q) quiet=1 ;;
 	P) debug=0 ;;
-	*) exit 2 ;;
+	*) exit "$VMX_RC_USAGE" ;;
 	esac
 done
 shift $((OPTIND - 1))
-[ $# -gt 0 ] || { echo "usage: qemu-run.sh [options] [--] COMMAND..." >&2; exit 2; }
+[ $# -gt 0 ] || { echo "usage: qemu-run.sh [options] [--] COMMAND..." >&2; exit "$VMX_RC_USAGE"; }
 
 die() {
 	echo "qemu-run: $*" >&2
-	exit 2
+	exit "$VMX_RC_USAGE"
 }
 
 [ -n "$kver" ] || kver=$("$top/scripts/kernels.sh" | tail -n 1)
@@ -188,13 +215,13 @@ if grep -Eq "$bad" "$out/console.log" 2>/dev/null; then
 		hit && !comm && /Comm:/ { print; comm = 1 }
 		hit && !rip && /RIP:/ { print; rip = 1 }
 		hit && comm && rip { exit }' "$out/console.log" | cut -c 1-200 >>"$out/recap"
-	exit 124
+	exit "$VMX_RC_CONSOLE"
 fi
 if [ ! -s "$out/rc" ]; then
 	echo "qemu-run: the guest did not finish the command (qemu exit $qrc; limit ${limit}s)" >&2
 	echo "the guest did not finish (qemu exit $qrc; limit ${limit}s)" >>"$out/recap"
 	tail -n 30 "$out/console.log" >&2 2>/dev/null || true
 	cat "$out/qemu.log" >&2 2>/dev/null || true
-	exit 125
+	exit "$VMX_RC_UNFINISHED"
 fi
 exit "$(cat "$out/rc")"

@@ -6,17 +6,15 @@
 # KTAP diagnostics ("# ...").  Each result also goes to $VMX_OUT/results so
 # that the host knows how far a guest got if it dies.
 #
-# A test is a bash script: exit 0 = pass, 4 = skip, anything else = fail.
-# A line "# timeout: SECS" in it sets its limit (default 300 s).  The host
-# watches each test too ($VMX_OUT/watchdog, see qemu-run.sh): a test that
-# outlives its limit by a minute (a hung kernel, an unkillable process)
-# gets the guest SysRq-w and an NMI: a panic with backtraces, and the rest
-# of the tests run in a new guest.
+# A test exits 0 (pass), $VMX_RC_SKIP (skip) or anything else (fail); a
+# "# timeout: SECS" line in it sets its limit (default 300 s).  The files
+# this runner writes for the host ($VMX_OUT/results, $VMX_OUT/watchdog)
+# are part of "The guest-host protocol" in scripts/qemu-run.sh.
 n=$1 prefix=$2
 shift 2
 here=$(cd "$(dirname "$0")" && pwd)
 export VMX_BIN=${VMX_BIN:-$VMX_TOP/build/selftests}
-# shared with the host side: test_timeout, cmdline_arg
+# shared with the host side: test_timeout, cmdline_arg, the VMX_RC_* codes
 source "$here/../scripts/lib.sh"
 
 # /proc/sys/kernel/tainted without O (out-of-tree module, 4096) and E
@@ -49,8 +47,8 @@ for t in "$@"; do
 	secs=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
 	case $rc in
 	0) line="ok $n $prefix:$name # ${secs}s" ;;
-	4) line="ok $n $prefix:$name # SKIP" ;;
-	124 | 137) line="not ok $n $prefix:$name # timed out after ${limit}s" ;;
+	"$VMX_RC_SKIP") line="ok $n $prefix:$name # SKIP" ;;
+	"$VMX_RC_TIMEOUT" | 137) line="not ok $n $prefix:$name # timed out after ${limit}s" ;;
 	*) line="not ok $n $prefix:$name # exit $rc, ${secs}s" ;;
 	esac
 	echo "$line"

@@ -24,7 +24,6 @@ SRV_MAC=52:54:00:12:34:51
 CLI_MAC=52:54:00:12:34:52
 SRV_IP=192.0.2.1
 CLI_IP=192.0.2.2
-KSFT_SKIP=4
 
 VMX_TOP=${VMX_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 VMX_BIN=${VMX_BIN:-$VMX_TOP/build/selftests}
@@ -66,7 +65,7 @@ _vmx_exit() {
 }
 trap _vmx_exit EXIT
 # the runner's time limit (timeout(1) signals the whole process group)
-trap 'exit 124' TERM
+trap 'exit $VMX_RC_TIMEOUT' TERM
 
 log() { echo "# $*"; }
 fail() {
@@ -75,7 +74,7 @@ fail() {
 }
 skip() {
 	echo "# SKIP: $*"
-	exit "$KSFT_SKIP"
+	exit "$VMX_RC_SKIP"
 }
 
 # assert_le NAME VALUE LIMIT / assert_ge: numeric checks with a log line

@@ -117,7 +117,7 @@ for kver in "${kernels[@]}"; do
 			echo "not ok $n $series:$(basename "${todo[0]}" .sh) # guest died (qemu-run exit $qrc), see $out/console.log"
 			failn=$((failn + 1)) n=$((n + 1))
 			todo=("${todo[@]:1}")
-		elif [ "$qrc" = 124 ]; then
+		elif [ "$qrc" = "$VMX_RC_CONSOLE" ]; then
 			# every test ended, but the console shows a kernel problem
 			echo "not ok $n $series:kernel-console # warning/BUG on the console, see $out/console.log"
 			failn=$((failn + 1)) n=$((n + 1))
