@@ -6,8 +6,10 @@
 # KTAP diagnostics ("# ...").  Each result also goes to $VMX_OUT/results so
 # that the host knows how far a guest got if it dies.
 #
-# A test exits 0 (pass), $VMX_RC_SKIP (skip) or anything else (fail); a
-# "# timeout: SECS" line in it sets its limit (default 300 s).  The files
+# A test is an executable (bash, sourcing selftests/lib.sh, so that it
+# runs by hand on a guest too).  It exits 0 (pass), $VMX_RC_SKIP (skip) or
+# anything else (fail); its "# timeout: SECS" line sets its limit (default
+# 300 s).  The files
 # this runner writes for the host ($VMX_OUT/results, $VMX_OUT/watchdog)
 # are part of "The guest-host protocol" in scripts/qemu-run.sh.
 n=$1 prefix=$2
@@ -35,7 +37,7 @@ for t in "$@"; do
 	t0=$(taint)
 	start=$(date +%s.%N)
 	echo $((limit + 60)) >"$VMX_OUT/watchdog"
-	(cd /tmp && timeout -k 10 "$limit" bash -c "source '$here/lib.sh'; source '$t'") 2>&1 |
+	(cd /tmp && timeout -k 10 "$limit" "$t") 2>&1 |
 		sed -u -e 's/^# //' -e 's/^/# /'
 	rc=${PIPESTATUS[0]}
 	rm -f "$VMX_OUT/watchdog"

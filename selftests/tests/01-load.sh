@@ -1,5 +1,8 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Our module loads, binds both NICs, and identifies itself as vmxnet3 with
 # the -poll-<version> suffix (modinfo, /sys/module, ethtool -i).
+source "$(dirname "$0")/../lib.sh"
 want=$(cat "$VMX_TOP/VERSION")
 vmx_load ours
 ver=$(vmx_version)

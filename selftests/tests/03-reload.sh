@@ -1,5 +1,8 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # timeout: 300
 # rmmod + insmod cycles: the links come back and carry traffic every time.
+source "$(dirname "$0")/../lib.sh"
 for i in 1 2 3; do
 	vmx_load ours
 	vmx_setup

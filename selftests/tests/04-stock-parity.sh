@@ -1,7 +1,10 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # timeout: 400
 # With every poll feature off (irq mode) our module costs what the stock
 # driver costs: interrupts per UDP ping-pong transaction within 10 %,
 # measured side by side in this guest (stock, ours, stock, ours).
+source "$(dirname "$0")/../lib.sh"
 N=1500
 declare -A irqs txn
 for round in 1 2; do

@@ -1,8 +1,11 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # timeout: 200
 # Every received packet carries the queue's NAPI id, LRO on (the default)
 # or off: SO_INCOMING_NAPI_ID of a UDP socket equals vmxnet3_poll/rx-0/napi_id
 # (QEMU delivers everything on rx queue 0).  Control: the stock driver gives
 # 0 with LRO on, which is why socket busy polling never polled it.
+source "$(dirname "$0")/../lib.sh"
 napi_of() { sed -n 's/^napi_id=\([0-9]*\).*/\1/p' /tmp/udp_rr.srv; }
 
 vmx_load stock

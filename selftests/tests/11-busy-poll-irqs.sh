@@ -1,3 +1,5 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # timeout: 400
 # Every flow, whatever transmit queue the kernel picks for it: 16 UDP
 # request/response flows (client source ports 40001..40016, so that the
@@ -17,6 +19,7 @@
 # past busy_timeout_us), and an end that found nothing re-arms the
 # interrupt (its caller might sleep): there a single flow may take up to
 # 0.5, and all flows together <= 0.1.
+source "$(dirname "$0")/../lib.sh"
 N=400
 PORTS=$(seq 40001 40016)
 

@@ -1,9 +1,12 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # timeout: 300
 # The kernel's own mechanism works in irq mode now that napi_complete_done()
 # is honoured: SO_PREFER_BUSY_POLL with napi_defer_hard_irqs and
 # gro_flush_timeout cuts the server NIC's interrupts per transaction >= 5x
 # against plain interrupt-driven receive.  Control: on the stock driver the
 # same settings do not (its sockets have no NAPI id with LRO on).
+source "$(dirname "$0")/../lib.sh"
 N=2000
 measure() { # measure LABEL [server udp_rr args]: sets PER
 	local label=$1 s0 s1 res

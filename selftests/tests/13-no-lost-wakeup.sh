@@ -1,8 +1,11 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # timeout: 300
 # No lost wake-up in busy-poll mode: the server busy-polls for 200
 # requests, then stops polling and blocks; the client keeps sending with
 # 2 ms gaps.  Every request is answered (none waits the client's 1 s), and
 # the safety timer (busy_timeout_us) is what re-armed the interrupt.
+source "$(dirname "$0")/../lib.sh"
 vmx_load ours
 vmx_setup
 pq srv "$SRV_IF" 0 mode busy-poll

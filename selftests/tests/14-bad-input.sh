@@ -1,9 +1,12 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # timeout: 300
 # Bad input gets a clear error and changes nothing: every invalid sysfs
 # write (unknown mode, letters, negative, too large, trailing garbage, very
 # long, offline CPU, read-only file, a queue that does not exist), both
 # private flags at once, every invalid module parameter; writes by a
 # non-root user are denied.
+source "$(dirname "$0")/../lib.sh"
 vmx_load ours
 vmx_setup
 dir=/sys/class/net/$SRV_IF/vmxnet3_poll

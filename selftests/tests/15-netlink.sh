@@ -1,9 +1,12 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # timeout: 120
 # netdev netlink (the kernel's own YNL CLI and spec, from the kernel source)
 # shows every queue linked to its NAPI and every NAPI to its IRQ: rx queue N
 # and tx queue N share rx-N's NAPI (their interrupt is shared), and that
 # NAPI's irq is the "<if>-rxtx-N" vector.  Kernels without per-queue NAPI
 # netlink (6.1) skip.
+source "$(dirname "$0")/../lib.sh"
 tools=$VMX_TOP/build/tools
 ynl() {
 	ip netns exec srv python3 "$tools/tools/net/ynl/cli.py" --no-schema \

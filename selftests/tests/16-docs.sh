@@ -1,7 +1,10 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # timeout: 120
 # Docs and code agree: every sysfs file, private flag, module parameter and
 # counter the driver exposes is documented in Documentation/vmxnet3-poll.rst
 # (first column of its tables), and every documented one exists.
+source "$(dirname "$0")/../lib.sh"
 doc=$VMX_TOP/Documentation/vmxnet3-poll.rst
 documented() { # documented SECTION-TITLE: the names in that section's table
 	python3 - "$doc" "$1" <<'PY'

@@ -1,7 +1,10 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # timeout: 300
 # kthread mode starts one thread per queue, named vmx-<if>-<queue>, with the
 # requested CPU affinity and scheduling class; it is gone after switching
 # back, after ifdown (and back after ifup), and after rmmod.
+source "$(dirname "$0")/../lib.sh"
 vmx_load ours
 vmx_setup
 nq=$(ip netns exec srv sh -c "ls -d /sys/class/net/$SRV_IF/vmxnet3_poll/rx-*" | wc -l)

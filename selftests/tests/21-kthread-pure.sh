@@ -1,6 +1,9 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # timeout: 300
 # Pure polling (idle_us 0) under UDP ping-pong: the server NIC takes
 # <= 0.05 interrupts per transaction, and the thread received the packets.
+source "$(dirname "$0")/../lib.sh"
 N=3000
 vmx_load ours
 vmx_setup

@@ -1,8 +1,11 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # timeout: 300
 # Adaptive kthread mode: after idle_us without work the thread re-arms
 # the interrupt and sleeps.  Idle 2 s: kthread_sleeps grew; over a further
 # 2 s idle the thread used <= 5 % of a CPU; then traffic still flows (the
 # interrupt wakes the thread, which polls again).
+source "$(dirname "$0")/../lib.sh"
 cputicks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 vmx_load ours
 vmx_setup

@@ -1,7 +1,10 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # timeout: 300
 # 1000 random mode switches (irq, busy-poll, kthread; sysfs, per queue) on
 # both NICs while TCP transfers of 64 MiB run: every transfer arrives
 # intact (SHA-256) and the kernel stays quiet.
+source "$(dirname "$0")/../lib.sh"
 SWITCHES=${SWITCHES:-1000}
 vmx_load ours
 vmx_setup

@@ -1,9 +1,12 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # timeout: 300
 # Reconfiguration while the server's queues poll (rx-0 kthread, rx-1
 # busy-poll) and TCP streams run: link down/up, MTU 1500 <-> 9000, ring
 # sizes (ethtool -G), LRO off/on, XDP attach/detach (kernels whose vmxnet3
 # has XDP).  After each: the thread is back, modes are kept, traffic flows;
 # every stream (64 MiB, repeated until the steps are done) arrives intact.
+source "$(dirname "$0")/../lib.sh"
 vmx_load ours
 vmx_setup
 pq srv "$SRV_IF" 0 mode kthread

@@ -1,3 +1,5 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # timeout: 200
 # XDP_REDIRECT from every poller.  bpf_redirect() and xdp_do_redirect()
 # use a per-CPU redirect context that, since 6.11, whoever calls a NAPI
@@ -6,6 +8,7 @@
 # With a program that redirects every packet back out of the server NIC,
 # pings in each mode must be redirected (no reply, the device's xdp
 # redirects counter grows), and after detaching the replies are back.
+source "$(dirname "$0")/../lib.sh"
 redirects() { # the server NIC's xdp redirects, all queues
 	ip netns exec srv ethtool -S "$SRV_IF" | awk '/xdp redirects/ { s += $NF } END { print s + 0 }'
 }

@@ -1,3 +1,5 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # timeout: 1800
 # rmmod/insmod cycles with the server's queues polling (kthread and
 # busy-poll modes, alternating) and UDP traffic running at the moment of
@@ -7,6 +9,7 @@
 # 10 cycles per kernel in make check (with slub_debug's user tracking a
 # cycle takes 9 to 15 s under TCG); boot with vmx.cycles=N for more:
 #   VMX_APPEND=vmx.cycles=100 TESTS=30-rmmod-cycles selftests/run.sh
+source "$(dirname "$0")/../lib.sh"
 CYCLES=$(cmdline_arg cycles)
 CYCLES=${CYCLES:-10}
 VMX_KEEP_NS=1

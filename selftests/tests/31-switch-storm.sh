@@ -1,3 +1,5 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # timeout: 300
 # Mode-switch storm: 4 writers (sysfs and private flags, on both NICs)
 # switch modes concurrently for 60 s while TCP streams and a busy-polling
@@ -8,6 +10,7 @@
 # failed in CI at 1013 ms with nothing wrong).  On the debug kernels,
 # whose checkers slow everything under TCG, the storm is VMX_TSCALE times
 # longer.
+source "$(dirname "$0")/../lib.sh"
 SECS=${SECS:-$((60 * VMX_TSCALE))}
 vmx_load ours
 vmx_setup

@@ -1,3 +1,5 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # timeout: 300
 # Reconfiguration under polling, concurrently with mode switches and a
 # busy-polling socket, while TCP streams run: namespace move, PCI remove +
@@ -9,6 +11,7 @@
 # its own lane, scripts/hibernate-check.sh).  After each step traffic recovers within 15 s; every
 # stream that ran arrives intact (SHA-256); a stream cut by the NIC's
 # removal may fail to connect, never corrupt.
+source "$(dirname "$0")/../lib.sh"
 RECOVER=15
 vmx_load ours
 vmx_setup

@@ -1,3 +1,5 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # timeout: 900
 # Fault injection (debug-kernel lane: Debian's kernels have neither
 # CONFIG_FAIL_FUNCTION nor CONFIG_FAILSLAB, so this skips there).
@@ -18,6 +20,7 @@
 #    fails) is retried: the retry is logged and traffic comes back, where
 #    upstream left the device down, carrier off, for good.
 # 4. rmmod leaves no thread, no interrupt, and kmemleak finds nothing.
+source "$(dirname "$0")/../lib.sh"
 dbg=/sys/kernel/debug
 ff=$dbg/fail_function
 [ -d $ff ] && [ -f $dbg/failslab/require-start ] ||

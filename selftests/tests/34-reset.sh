@@ -1,3 +1,5 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # timeout: 300
 # Forced device reset: a test module calls the server NIC's ndo_tx_timeout()
 # as the netdev watchdog does, and vmxnet3's reset work quiesces and
@@ -9,6 +11,7 @@
 # watchdog, 5 s, could have rescued a queue left without interrupts), the
 # watchdog never fires, a kthread-mode queue has a new thread and every
 # other queue none, and every stream arrives intact.
+source "$(dirname "$0")/../lib.sh"
 vmx_load ours
 vmx_setup
 nq=$(ip netns exec srv sh -c "ls -d /sys/class/net/$SRV_IF/vmxnet3_poll/rx-*" | wc -l)

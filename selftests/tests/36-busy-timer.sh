@@ -1,3 +1,5 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # timeout: 400
 # The busy-poll safety timer (busy_timeout_us) never outlives a quiesce:
 # rx-0 (where QEMU delivers) in busy-poll mode with a 1 s timeout, rx-1 in
@@ -9,6 +11,7 @@
 # under the same load with timeouts of 2 to 20 ms, which the debug kernel
 # checks (KASAN) for a timer that fires into the freed netdev.  Traffic
 # flows afterwards.
+source "$(dirname "$0")/../lib.sh"
 N=12
 vmx_load ours
 vmx_setup

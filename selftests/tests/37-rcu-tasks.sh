@@ -1,3 +1,5 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # timeout: 400
 # A polling thread that never sleeps (idle_us 0) must not hold up
 # RCU-Tasks grace periods, which the kprobe optimizer, ftrace and BPF
@@ -7,6 +9,7 @@
 # default).  Each grace period must end within 60 s (it takes well under
 # a second without pollers; a poller that gives RCU-Tasks no quiescent
 # state holds it up for as long as it spins).
+source "$(dirname "$0")/../lib.sh"
 kmod=$VMX_TOP/build/selftests/kmod-$VMX_KVER/rcu_tasks_wait.ko
 [ -f "$kmod" ] || fail "no $kmod"
 param=/sys/module/rcu_tasks_wait/parameters/elapsed_ms

@@ -1,3 +1,5 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # timeout: 400
 # netpoll (netconsole) and the polling thread: netconsole on the server NIC
 # (small tx ring, and every transmit on tx queue 0, so that netpoll often
@@ -8,6 +10,7 @@
 # mode every 20 ms, for 20 s.  NAPI must never be left scheduled without an owner
 # (netpoll's poll makes napi_complete_done() a no-op): request/response
 # traffic works afterwards in each mode, and rmmod completes.
+source "$(dirname "$0")/../lib.sh"
 modprobe netconsole 2>/dev/null || skip "no netconsole module"
 modprobe configfs 2>/dev/null
 cfg=/tmp/vmx-configfs

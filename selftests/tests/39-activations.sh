@@ -1,3 +1,5 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # timeout: 900
 # Activations under load: 12 times (every kind of activation with every
 # rx-0 mode) a quiesce and re-activation of the server NIC
@@ -14,6 +16,7 @@
 # intact.  The probe counts lost replies rather than timing a new ping
 # after the activation: under TCG a new process can take seconds to get
 # its ping out while the NIC already passes traffic.
+source "$(dirname "$0")/../lib.sh"
 N=12
 # at most 2 s of probes lost in a row: a queue left without interrupts
 # loses them until the watchdog resets the device, 5 s and more

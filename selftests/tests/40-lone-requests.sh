@@ -1,3 +1,5 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # timeout: 400
 # No lost wake-up in adaptive kthread mode: the server's queues in kthread
 # mode with idle_us 100, lone UDP requests with gaps of 50 to 400 us
@@ -9,6 +11,7 @@
 # request whose interrupt was lost waits for the next packet: the client
 # gives up after 1 s and counts it lost), and the thread slept and was
 # woken throughout.
+source "$(dirname "$0")/../lib.sh"
 vmx_load ours
 vmx_setup
 nq=$(ip netns exec srv sh -c "ls -d /sys/class/net/$SRV_IF/vmxnet3_poll/rx-*" | wc -l)

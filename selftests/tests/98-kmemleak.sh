@@ -1,7 +1,10 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # timeout: 300
 # kmemleak (debug-kernel lane; skipped where the kernel has no kmemleak):
 # load, poll in every mode with traffic, rmmod, then two scans find no
 # leaked object allocated by vmxnet3.
+source "$(dirname "$0")/../lib.sh"
 km=/sys/kernel/debug/kmemleak
 [ -w $km ] || skip "no kmemleak in this kernel (make check-debug has it)"
 echo clear >$km

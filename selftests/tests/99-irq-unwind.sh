@@ -1,3 +1,5 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # timeout: 200
 # When vmxnet3_request_irqs() fails part-way (another handler holds rx
 # queue 1's MSI-X vector, so its request_irq() gets -EBUSY), the vectors
@@ -6,6 +8,7 @@
 # Control: the stock driver leaves rx queue 0's handler registered (it
 # would warn at rmmod, so this test runs last and leaves the stock module
 # loaded).
+source "$(dirname "$0")/../lib.sh"
 kmod=$VMX_TOP/build/selftests/kmod-$VMX_KVER/irq_grab.ko
 [ -f "$kmod" ] || fail "no $kmod"
 
