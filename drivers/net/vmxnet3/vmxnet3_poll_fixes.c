@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * vmxnet3-poll: fixes to upstream vmxnet3's error paths.  None of them is
- * about polling; each hook stands for one upstream defect.
+ * about polling; each hook stands for one upstream defect, and each
+ * function here needs only upstream's vmxnet3_int.h: make upstream-series
+ * moves it into vmxnet3_drv.c in its fix's own commit.
  */
 
 #include <linux/interrupt.h>
 
-#include "vmxnet3_poll_int.h"
+#include "vmxnet3_int.h"
 
 /*
  * vmxnet3_request_irqs() failed requesting MSI-X vector @failed: free the
@@ -58,13 +60,12 @@ int vmxp_rq_check_fill(struct vmxnet3_rx_queue *rq)
 }
 
 /*
- * vmxnet3_create_queues() could not create rx queue @qid > 0.  Upstream
- * then carries on with @qid rx queues, for good: the count is never raised
- * again, with interrupts shared tx queue @qid and up lose the NAPI that
- * completes them (tx hang, reset, again, forever), and the pollers and
- * sysfs still serve the queues that went away.  Free the rx queues
- * created so far; the caller fails the open with @err and the next open
- * creates them all.
+ * vmxnet3_create_queues() could not create rx queue @qid > 0.  Carrying on
+ * with fewer rx queues is no option: the count would never be raised
+ * again, and with shared interrupts tx queue @qid and up would have no
+ * NAPI to complete them (tx hang, reset, again, forever).  Free the rx
+ * queues created so far; the caller fails the open with @err, and the
+ * next open creates them all.
  */
 void vmxp_rq_create_failed(struct vmxnet3_adapter *adapter, int qid,
 			   int err)
