@@ -13,10 +13,11 @@ export HOME=/root LANG=C.UTF-8 TERM=dumb
 export VMX_OUT=/run/vmx
 
 say() { echo "guest-init: $*" >/dev/console; }
+# PID 1 must not exit (the kernel would panic): wait for the power-off
 power_off() {
 	sync
 	echo o >/proc/sysrq-trigger
-	sleep 10
+	while :; do sleep 60; done
 }
 # step NAME: run function NAME; "fatal" as second word: power off if it fails
 step() {
@@ -44,6 +45,7 @@ mount_kernel_filesystems() {
 # vmx.resume=1: resume from the hibernation image on the first virtio
 # disk (scripts/hibernate-check.sh); the write returns only without one
 resume_from_hibernation() {
+	local i
 	grep -qw 'vmx\.resume=1' /proc/cmdline || return 0
 	modprobe virtio_blk
 	for i in $(seq 100); do [ -e /sys/block/vda/dev ] && break; sleep 0.1; done

@@ -39,10 +39,11 @@
 #                                                        until guest-init starts it
 #   rc              guest-init.sh       qemu-run.sh      its exit status (rc.tmp, then
 #                                                        a rename: never half written)
-#   watchdog        guest-runner.sh     watchdog loop    N: "I write this again or
-#                                                        remove it within N s"
+#   watchdog        guest-runner.sh,    watchdog loop    N: "I write this again or
+#                   hibernate/guest.sh                   remove it within N s"
 #   watchdog.fired  watchdog loop       qemu-run.sh      why it sent SysRq-w and an NMI
-#   recap           qemu-run.sh         run.sh           the first console problem,
+#   recap           qemu-run.sh         run.sh, hiber-   the first console problem,
+#                                       nate-check.sh
 #                                                        its task and RIP, one line each
 #   results         guest-runner.sh     run.sh           a KTAP line per finished test
 #                                                        (how far a guest got if it dies)
@@ -59,7 +60,9 @@
 #                            console problem wins over any exit status);
 #   VMX_RC_UNFINISHED (121)  the guest wrote no rc: crash, panic, power
 #                            off by the command, time limit;
-#   VMX_RC_USAGE (2)         bad options, no kernel, QEMU or busybox.
+#   VMX_RC_USAGE (2)         bad options, no kernel, QEMU or busybox;
+#   before the guest starts, a failing host step (mkinitramfs.sh, for
+#   one) exits with its own status.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)

@@ -9,9 +9,9 @@
 # A test is an executable (bash, sourcing selftests/lib.sh, so that it
 # runs by hand on a guest too).  It exits 0 (pass), $VMX_RC_SKIP (skip) or
 # anything else (fail); its "# timeout: SECS" line sets its limit (default
-# 300 s).  The files
-# this runner writes for the host ($VMX_OUT/results, $VMX_OUT/watchdog)
-# are part of "The guest-host protocol" in scripts/qemu-run.sh.
+# 300 s).  The files this runner writes for the host ($VMX_OUT/results,
+# $VMX_OUT/watchdog) are part of "The guest-host protocol" in
+# scripts/qemu-run.sh.
 n=$1 prefix=$2
 shift 2
 here=$(cd "$(dirname "$0")" && pwd)

@@ -29,6 +29,8 @@ VMX_TOP=${VMX_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 VMX_BIN=${VMX_BIN:-$VMX_TOP/build/selftests}
 VMX_KVER=${VMX_KVER:-$(uname -r)}
 VMX_KO=${VMX_KO:-$VMX_TOP/build/$VMX_KVER/vmxnet3.stripped.ko}
+# the time-limit scale guest-runner.sh exports (vmx.tscale=); 1 by hand
+VMX_TSCALE=${VMX_TSCALE:-1}
 PATH=$VMX_BIN:$PATH
 source "$VMX_TOP/scripts/lib.sh"
 

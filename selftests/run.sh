@@ -8,9 +8,9 @@
 #
 # If a guest dies (panic, warning, time limit), the test it was running
 # fails and a new guest runs the rest.  A guest that dies while its kernel
-# boots, before guest-init has started anything (no $out/log: none of
-# this project's code is loaded yet), is booted again, once per kernel;
-# the recap at the end still names that crash.
+# boots, before guest-init has started anything (a console problem and
+# no $out/log: none of this project's code is loaded yet), is booted
+# again, once per kernel; the recap at the end still names that crash.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -99,14 +99,19 @@ for kver in "${kernels[@]}"; do
 		if [ "$qrc" != 0 ] && [ -s "$out/harness.err" ]; then
 			sed 's/^/# /' "$out/harness.err"
 		fi
+		# a kernel that died while booting, before guest-init started the
+		# command: QEMU TCG can run a stale translation of kernel text that
+		# the boot is patching ("Oops: int3"); boot again, once
+		reboot=0 when=
+		if [ "$qrc" = "$VMX_RC_CONSOLE" ] && [ ! -s "$out/log" ] && [ $reboots -lt 1 ]; then
+			reboot=1 when=" (while booting; booted again)"
+		fi
 		if [ "$qrc" != 0 ] && [ -s "$out/recap" ]; then
 			while IFS= read -r line; do
-				recaps+=("# recap: $series: $line")
+				recaps+=("# recap: $series$when: $line")
 			done <"$out/recap"
 		fi
-		if [ "$qrc" != 0 ] && [ ! -s "$out/log" ] && [ $reboots -lt 1 ]; then
-			# died while booting: QEMU TCG can run a stale translation of
-			# kernel text that the boot is patching ("Oops: int3")
+		if [ $reboot = 1 ]; then
 			echo "# guest $boot died while booting, before it ran anything (qemu-run exit $qrc); booting again"
 			[ -s "$out/recap" ] && sed 's/^/# /' "$out/recap"
 			reboots=$((reboots + 1))
