@@ -37,13 +37,23 @@ def functions(src):
     return out
 
 
+def open_paren(line):
+    """column after the last unmatched "(" of line, or None"""
+    stack = []
+    for i, c in enumerate(line.expandtabs(8)):
+        if c == "(":
+            stack.append(i)
+        elif c == ")" and stack:
+            stack.pop()
+    return stack[-1] + 1 if stack else None
+
+
 def realign(text):
     """re-indent continuation lines to the open parenthesis above them"""
     out = []
     for line in text:
-        if out and line.startswith("\t") and out[-1].count("(") > out[-1].count(")"):
-            prev = out[-1].expandtabs(8)
-            col = prev.index("(") + 1 if "(" in prev else 0
+        col = open_paren(out[-1]) if out else None
+        if col is not None and line.startswith("\t"):
             body = line.lstrip("\t ")
             line = "\t" * (col // 8) + " " * (col % 8) + body
         out.append(line)
@@ -72,6 +82,8 @@ def main():
         if not re.search(r"\b%s\(" % name, drv):
             continue
         new = name.replace("vmxp_", "vmxnet3_", 1)
+        if re.search(r"^static \w+ %s\(" % new, drv, re.M):
+            continue	# an earlier fix of the series brought it
         text = [re.sub(r"^(int|void|bool|u32|u16) %s\(" % name,
                        r"static \1 %s(" % new, l) for l in text]
         text = realign(text)
@@ -83,8 +95,10 @@ def main():
             s -= 1
         if s > 0 and re.match(r"^(static )?[\w ]+\**$", lines[s - 1]):
             s -= 1
-        if s > 0 and lines[s - 1].endswith("*/"):
-            while not lines[s - 1].startswith("/*"):
+        # a comment block of its own lines right above it (not a trailing
+        # comment such as "#endif /* X */")
+        if s > 0 and lines[s - 1].strip() == "*/":
+            while s > 1 and not lines[s - 1].startswith("/*"):
                 s -= 1
             s -= 1
         lines[s:s] = text + [""]

@@ -97,7 +97,7 @@ EOF
 
 # 2: ethtool
 add_own vmxnet3_poll_ethtool.c
-sed -i 's/ vmxnet3_poll_sysfs.o$/ vmxnet3_poll_sysfs.o vmxnet3_poll_ethtool.o/' "$d/Makefile"
+sed -i 's/^\(vmxnet3-objs := .*\)$/\1 vmxnet3_poll_ethtool.o/' "$d/Makefile"
 git -C "$wt" apply "$pdir/${patches[1]}" || die "${patches[1]} does not apply"
 gitc add -f -A drivers/net/vmxnet3
 gitc commit -q -s -F - <<EOF
@@ -123,8 +123,8 @@ for p in "${patches[@]:2}"; do
 	} | gitc commit -q -s -F -
 	rm -f "$wt/.msg" "$wt/.info"
 	# a fix that calls nothing of the feature stands alone
-	if [ -n "$inlined" ] && ! git -C "$wt" show HEAD -- drivers/net/vmxnet3/vmxnet3_drv.c |
-		grep -q '^+.*\bvmxp_'; then
+	[ -z "$inlined" ] || echo "in its own commit: $inlined()"
+	if ! git -C "$wt" show HEAD -- drivers/net/vmxnet3 | grep '^+.*\bvmxp_' >/dev/null; then
 		alone+=("$(git -C "$wt" rev-parse HEAD)")
 	fi
 done
@@ -192,7 +192,7 @@ for c in "${alone[@]}"; do
 	b=$(mktemp -d)
 	git -C "$wt" archive "$base" drivers/net/vmxnet3 | tar -x -C "$b"
 	s=$(git -C "$wt" log -1 --format=%s "$c")
-	if ! git -C "$wt" diff "$c~1" "$c" | git -C "$b" apply; then
+	if ! git -C "$wt" diff "$c~1" "$c" | patch -s -p1 -d "$b" >"$b/log" 2>&1; then
 		echo "DOES NOT APPLY to upstream alone: $s"
 		fail=1
 	elif make -C "/lib/modules/$kver/build" M="$b/drivers/net/vmxnet3" W=1 CONFIG_VMXNET3=m \

@@ -11,7 +11,8 @@
  *   vmxnet3_poll_sysfs.c    vmxnet3_poll/rx-<N>/, added and removed there
  *   vmxnet3_poll_ethtool.c  private flags and counters
  *   vmxnet3_poll_txq.c      transmit queue of a polled flow
- *   vmxnet3_poll_fixes.c    fixes to upstream error paths (not polling)
+ *   vmxnet3_poll_fixes.c    fixes to upstream error paths (not polling), upstream
+ *                           vmxnet3_int.h only: each goes with its own patch
  */
 #ifndef _VMXNET3_POLL_INT_H
 #define _VMXNET3_POLL_INT_H
