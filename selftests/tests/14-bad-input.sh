@@ -10,22 +10,27 @@ source "$(dirname "$0")/../lib.sh"
 vmx_load ours
 vmx_setup
 dir=/sys/class/net/$SRV_IF/vmxnet3_poll
-snap() { ip netns exec srv sh -c "grep -r . $dir | sort; ethtool --show-priv-flags $SRV_IF"; }
+# the state: every file of the server NIC's vmxnet3_poll/, its private flags
+STATE='grep -r . "$1" | sort; ethtool --show-priv-flags "$2"'
+snap() { ip netns exec srv bash -c "$STATE" _ "$dir" "$SRV_IF"; }
 long=$(head -c 3000 /dev/zero | tr '\0' 7)
 tried=0
 
-# bad Q FILE VALUE ERRNO-TEXT: the write fails with that error, nothing changes
+# bad Q FILE VALUE ERRNO-TEXT: the write fails with that error, and the
+# state is still $base.  One process in the namespace for the write and
+# the state after it: each process start costs milliseconds under TCG.
 bad() {
-	local before after out
-	before=$(snap)
-	out=$(ip netns exec srv bash -c 'printf "%s" "$1" > "$2"' _ "$3" "$dir/rx-$1/$2" 2>&1) &&
-		fail "rx-$1/$2 <- '${3:0:40}' was accepted"
-	case $out in *"$4"*) ;; *) fail "rx-$1/$2 <- '${3:0:40}': '$out', want '$4'" ;; esac
-	after=$(snap)
-	[ "$before" = "$after" ] || fail "rx-$1/$2 <- '${3:0:40}' changed the state"
+	local out err
+	out=$(ip netns exec srv bash -c 'printf "%s" "$1" 2>&1 >"$2" && echo "<accepted>"
+		echo "<state>"; shift 2; '"$STATE" _ "$3" "$dir/rx-$1/$2" "$dir" "$SRV_IF" 2>&1)
+	err=${out%%<state>*}
+	case $err in *"<accepted>"*) fail "rx-$1/$2 <- '${3:0:40}' was accepted" ;; esac
+	case $err in *"$4"*) ;; *) fail "rx-$1/$2 <- '${3:0:40}': '$err', want '$4'" ;; esac
+	[ "${out#*<state>"$nl"}" = "$base" ] || fail "rx-$1/$2 <- '${3:0:40}' changed the state"
 	tried=$((tried + 1))
 }
-EINVAL="Invalid argument" ERANGE="Numerical result out of range"
+EINVAL="Invalid argument" ERANGE="Numerical result out of range" nl=$'\n'
+base=$(snap)
 
 for v in fast IRQ " irq" irqx "kthread now" busy_poll $'\n' "$long"; do
 	bad 0 mode "$v" "$EINVAL"
