@@ -83,7 +83,9 @@ def main():
             continue
         new = name.replace("vmxp_", "vmxnet3_", 1)
         if re.search(r"^static \w+ %s\(" % new, drv, re.M):
-            continue	# an earlier fix of the series brought it
+            # an earlier fix of the series brought it: only the calls
+            drv = re.sub(r"\b%s\(" % name, new + "(", drv)
+            continue
         text = [re.sub(r"^(int|void|bool|u32|u16) %s\(" % name,
                        r"static \1 %s(" % new, l) for l in text]
         text = realign(text)

@@ -192,7 +192,7 @@ for c in "${alone[@]}"; do
 	b=$(mktemp -d)
 	git -C "$wt" archive "$base" drivers/net/vmxnet3 | tar -x -C "$b"
 	s=$(git -C "$wt" log -1 --format=%s "$c")
-	if ! git -C "$wt" diff "$c~1" "$c" | patch -s -p1 -d "$b" >"$b/log" 2>&1; then
+	if ! git -C "$wt" diff "$c~1" "$c" | patch -s -F0 -p1 -d "$b" >"$b/log" 2>&1; then
 		echo "DOES NOT APPLY to upstream alone: $s"
 		fail=1
 	elif make -C "/lib/modules/$kver/build" M="$b/drivers/net/vmxnet3" W=1 CONFIG_VMXNET3=m \

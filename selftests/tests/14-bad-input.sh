@@ -12,7 +12,7 @@ vmx_setup
 dir=/sys/class/net/$SRV_IF/vmxnet3_poll
 # the state: every file of the server NIC's vmxnet3_poll/, its private flags
 STATE='grep -r . "$1" | sort; ethtool --show-priv-flags "$2"'
-snap() { ip netns exec srv bash -c "$STATE" _ "$dir" "$SRV_IF"; }
+snap() { ip netns exec srv bash -c "$STATE" _ "$dir" "$SRV_IF" 2>&1; }
 long=$(head -c 3000 /dev/zero | tr '\0' 7)
 tried=0
 
@@ -23,7 +23,7 @@ bad() {
 	local out err
 	out=$(ip netns exec srv bash -c 'printf "%s" "$1" 2>&1 >"$2" && echo "<accepted>"
 		echo "<state>"; shift 2; '"$STATE" _ "$3" "$dir/rx-$1/$2" "$dir" "$SRV_IF" 2>&1)
-	err=${out%%<state>*}
+	err=${out%%<state>*} err=${err%"$nl"}
 	case $err in *"<accepted>"*) fail "rx-$1/$2 <- '${3:0:40}' was accepted" ;; esac
 	case $err in *"$4"*) ;; *) fail "rx-$1/$2 <- '${3:0:40}': '$err', want '$4'" ;; esac
 	[ "${out#*<state>"$nl"}" = "$base" ] || fail "rx-$1/$2 <- '${3:0:40}' changed the state"
