@@ -22,6 +22,10 @@ test_timeout() {
 	echo "${t:-300}"
 }
 
+# test_dirty TEST: TEST has a "# guest: dirty (WHY)" line: it leaves the
+# kernel unfit for more tests, and its guest runs none after it
+test_dirty() { grep -q '^# guest: dirty' "$1"; }
+
 # cmdline_arg NAME: the value of vmx.NAME=VALUE on this kernel's command
 # line (in the guest: what qemu-run.sh -a passed), nothing if absent
 cmdline_arg() { sed -n "s/.*vmx\.$1=\([^ ]*\).*/\1/p" /proc/cmdline; }

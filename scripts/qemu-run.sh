@@ -46,7 +46,8 @@
 #                                       nate-check.sh
 #                                                        its task and RIP, one line each
 #   results         guest-runner.sh     run.sh           a KTAP line per finished test
-#                                                        (how far a guest got if it dies)
+#                                                        (how far a guest got if it dies
+#                                                        or stops after a dirty test)
 #   monitor.in/out  watchdog loop       QEMU             the QEMU monitor (FIFOs)
 #
 # Watchdog: once the guest has written N to watchdog, the loop checks its

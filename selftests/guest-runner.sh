@@ -9,14 +9,16 @@
 # A test is an executable (bash, sourcing selftests/lib.sh, so that it
 # runs by hand on a guest too).  It exits 0 (pass), $VMX_RC_SKIP (skip) or
 # anything else (fail); its "# timeout: SECS" line sets its limit (default
-# 300 s).  The files this runner writes for the host ($VMX_OUT/results,
-# $VMX_OUT/watchdog) are part of "The guest-host protocol" in
-# scripts/qemu-run.sh.
+# 300 s).  A line "# guest: dirty (WHY)" says that the test leaves the
+# kernel unfit for more tests: the runner stops after it, and the host
+# boots a new guest for the rest.  The files this runner writes for the
+# host ($VMX_OUT/results, $VMX_OUT/watchdog) are part of "The guest-host
+# protocol" in scripts/qemu-run.sh.
 n=$1 prefix=$2
 shift 2
 here=$(cd "$(dirname "$0")" && pwd)
 export VMX_BIN=${VMX_BIN:-$VMX_TOP/build/selftests}
-# shared with the host side: test_timeout, cmdline_arg, the VMX_RC_* codes
+# shared with the host side: test_timeout, test_dirty, cmdline_arg, VMX_RC_*
 source "$here/../scripts/lib.sh"
 
 # /proc/sys/kernel/tainted without O (out-of-tree module, 4096) and E
@@ -57,4 +59,9 @@ for t in "$@"; do
 	echo "$line" >>"$VMX_OUT/results"
 	sync
 	n=$((n + 1))
+	# a test that leaves the kernel unfit for more tests ends the guest
+	if test_dirty "$t"; then
+		echo "# $name leaves this guest unfit for more tests: the rest run in a new one"
+		break
+	fi
 done

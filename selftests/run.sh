@@ -7,7 +7,8 @@
 # "N passed, N failed, N skipped".  TESTS='glob ...' picks tests by name.
 #
 # If a guest dies (panic, warning, time limit), the test it was running
-# fails and a new guest runs the rest.  A guest that dies while its kernel
+# fails and a new guest runs the rest; so do they after a test marked
+# "# guest: dirty" (guest-runner.sh stops there).  A guest that dies while its kernel
 # boots, before guest-init has started anything (a console problem and
 # no $out/log: none of this project's code is loaded yet), is booted
 # again, once per kernel; the recap at the end still names that crash.
@@ -94,6 +95,8 @@ for kver in "${kernels[@]}"; do
 				done_n=$((done_n + 1))
 			done <"$out/results"
 		fi
+		last=
+		[ "$done_n" -gt 0 ] && last=${todo[done_n - 1]}
 		n=$((n + done_n))
 		todo=("${todo[@]:$done_n}")
 		if [ "$qrc" != 0 ] && [ -s "$out/harness.err" ]; then
@@ -115,6 +118,14 @@ for kver in "${kernels[@]}"; do
 			echo "# guest $boot died while booting, before it ran anything (qemu-run exit $qrc); booting again"
 			[ -s "$out/recap" ] && sed 's/^/# /' "$out/recap"
 			reboots=$((reboots + 1))
+			continue
+		fi
+		# its last test left it unfit for more (# guest: dirty)
+		if [ -n "$last" ] && [ ${#todo[@]} -gt 0 ] && test_dirty "$last"; then
+			if [ "$qrc" != 0 ]; then
+				echo "not ok $n $series:kernel-console # after $(basename "$last" .sh) (qemu-run exit $qrc), see $out/console.log"
+				failn=$((failn + 1)) n=$((n + 1))
+			fi
 			continue
 		fi
 		if [ ${#todo[@]} -gt 0 ]; then

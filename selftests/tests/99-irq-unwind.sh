@@ -5,9 +5,10 @@
 # queue 1's MSI-X vector, so its request_irq() gets -EBUSY), the vectors
 # requested before it are freed: ifup fails cleanly, no eth-rxtx handler is
 # left registered, and after the line is free again ifup and rmmod work.
-# Control: the stock driver leaves rx queue 0's handler registered (it
-# would warn at rmmod, so this test runs last and leaves the stock module
-# loaded).
+# Control: the stock driver leaves rx queue 0's handler registered; it
+# would warn at rmmod, so the stock module stays loaded and no other test
+# runs in this guest after this one:
+# guest: dirty (the stock driver's leaked IRQ handler)
 source "$(dirname "$0")/../lib.sh"
 kmod=$VMX_TOP/build/selftests/kmod-$VMX_KVER/irq_grab.ko
 [ -f "$kmod" ] || fail "no $kmod"
