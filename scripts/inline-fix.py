@@ -49,14 +49,21 @@ def open_paren(line):
 
 
 def realign(text):
-    """re-indent continuation lines to the open parenthesis above them"""
+    """re-indent continuation lines to the open parenthesis they belong to"""
     out = []
+    col = None
     for line in text:
-        col = open_paren(out[-1]) if out else None
         if col is not None and line.startswith("\t"):
-            body = line.lstrip("\t ")
-            line = "\t" * (col // 8) + " " * (col % 8) + body
+            line = "\t" * (col // 8) + " " * (col % 8) + line.lstrip("\t ")
+        elif col is not None:
+            col = None
         out.append(line)
+        # still open at the end of this line: the next one continues it
+        depth = sum(out[-1].count(c) for c in "(") - sum(out[-1].count(c) for c in ")")
+        if col is None:
+            col = open_paren(line) if depth > 0 else None
+        elif depth < 0:
+            col = None
     return out
 
 

@@ -292,8 +292,7 @@ int vmxp_init(struct vmxnet3_adapter *adapter)
 	if (err)
 		return err;
 
-	if (vmxp_default_mode() != VMXNET3_POLL_IRQ &&
-	    !vmxp_msix(pp))
+	if (vmxp_default_mode() != VMXNET3_POLL_IRQ && !vmxp_msix(pp))
 		dev_warn(dev, "poll_mode=%s needs MSI-X interrupts; using irq mode\n",
 			 vmxp_mode_name(vmxp_default_mode()));
 

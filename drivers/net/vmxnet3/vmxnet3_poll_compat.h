@@ -18,7 +18,7 @@
 
 static inline void vmxp_link_queue(struct net_device *dev,
 				   unsigned int idx, bool rx,
-					   struct napi_struct *napi)
+				   struct napi_struct *napi)
 {
 #ifdef VMXNET3_POLL_HAVE_NETIF_QUEUE_SET_NAPI
 	netif_queue_set_napi(dev, idx,

@@ -128,9 +128,8 @@ static int vmxp_thread(void *data)
 				WRITE_ONCE(pq->tstate, VMXNET3_POLL_T_SLEEPING);
 				vmxp_thread_release(pq);
 				owner = false;
-				vmxp_stat_add(pq,
-					      VMXNET3_POLL_STAT_KTHREAD_SLEEPS,
-						      1);
+				vmxp_stat_add(pq, VMXNET3_POLL_STAT_KTHREAD_SLEEPS,
+					      1);
 				vmxp_thread_wait(pq, MAX_SCHEDULE_TIMEOUT);
 				continue;
 			}
