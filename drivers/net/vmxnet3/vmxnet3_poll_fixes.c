@@ -17,6 +17,7 @@
  */
 void vmxp_unwind_irqs(struct vmxnet3_adapter *adapter, int failed)
 {
+#ifdef CONFIG_PCI_MSI	/* MSI-X vectors exist only with it */
 	struct vmxnet3_intr *intr = &adapter->intr;
 	int i, vector = 0;
 
@@ -33,6 +34,7 @@ void vmxp_unwind_irqs(struct vmxnet3_adapter *adapter, int failed)
 	for (i = 0; i < adapter->num_rx_queues && vector < failed; i++)
 		free_irq(intr->msix_entries[vector++].vector,
 			 &adapter->rx_queue[i]);
+#endif
 }
 
 /*

@@ -256,8 +256,10 @@ static inline int vmxp_irq_of(struct vmxp_queue *pq)
 {
 	struct vmxnet3_adapter *adapter = pq->pp->adapter;
 
+#ifdef CONFIG_PCI_MSI	/* msix_entries exists only with it */
 	if (adapter->intr.type == VMXNET3_IT_MSIX)
 		return adapter->intr.msix_entries[pq->rq->comp_ring.intr_idx].vector;
+#endif
 	return adapter->pdev->irq;
 }
 
