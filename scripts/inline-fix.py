@@ -49,7 +49,9 @@ def open_paren(line):
 
 
 def realign(text):
-    """re-indent continuation lines to the open parenthesis they belong to"""
+    """re-indent the continuation lines of a statement to the parenthesis
+    left open at the end of its first line (enough for signatures and
+    calls; a parenthesis opened on a continuation line is not followed)"""
     out = []
     col = None
     for line in text:

@@ -59,6 +59,7 @@ add_own vmxnet3_poll.h vmxnet3_poll_int.h vmxnet3_poll_compat.h vmxnet3_poll.c \
 	vmxnet3_poll_modes.c vmxnet3_poll_busy.c vmxnet3_poll_thread.c vmxnet3_poll_cpuhp.c \
 	vmxnet3_poll_params.c vmxnet3_poll_sysfs.c vmxnet3_poll_txq.c
 # the fixes' functions come with the fixes (3..), not here
+sed -i '/vmxnet3_poll_fixes\.c/,+1d' "$d/vmxnet3_poll_int.h"
 python3 "$top/scripts/inline-fix.py" --prototypes "$top/drivers/net/vmxnet3/vmxnet3_poll_fixes.c" \
 	"$d/vmxnet3_poll.h"
 "$top/scripts/probe-kernel.sh" "/lib/modules/$kver/build" "$d/vmxnet3_poll_autoconf.h"
