@@ -13,6 +13,9 @@ export HOME=/root LANG=C.UTF-8 TERM=dumb
 export VMX_OUT=/run/vmx
 
 say() { echo "guest-init: $*" >/dev/console; }
+# the first line of PID 1 on the console (stdout is the console here):
+# qemu-run.sh boots a kernel again that died before it
+echo "guest-init: started"
 # nothing runs after the power-off request; if the power-off does not
 # come, PID 1 exits and the kernel's panic shows it on the console
 power_off() {

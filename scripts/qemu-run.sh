@@ -34,6 +34,9 @@
 #   file            written by          read by          meaning
 #   cmd             qemu-run.sh         guest-init.sh    the command, as a script
 #   console.log     QEMU (serial)       qemu-run.sh      the kernel console
+#   console.boot1.log                   (kept)           the console of a first boot whose
+#                                                        kernel died before PID 1 ("guest-init:
+#                                                        started"): booted once more
 #   qemu.log        QEMU                qemu-run.sh      QEMU's own output
 #   log             guest-init.sh       tail, run.sh     the command's output; empty
 #                                                        until guest-init starts it
@@ -105,7 +108,8 @@ if [ -z "$out" ]; then
 fi
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
-rm -f "$out/console.log" "$out/log" "$out/rc" "$out/watchdog" "$out/watchdog.fired" "$out/recap"
+rm -f "$out/console.log" "$out/console.boot1.log" "$out/log" "$out/rc" "$out/watchdog" \
+	"$out/watchdog.fired" "$out/recap"
 
 initrd=$("$top/scripts/mkinitramfs.sh" "$kver")
 
@@ -144,15 +148,9 @@ for ((i = 0; i < nics; i++)); do
 		-device "vmxnet3,netdev=n$i,mac=52:54:00:12:34:$(printf %02x $((0x51 + i)))")
 done
 
-touch "$out/log"
 # the monitor, on two FIFOs (no socket path length limit): the watchdog's NMI
 rm -f "$out/monitor.in" "$out/monitor.out"
 mkfifo "$out/monitor.in" "$out/monitor.out"
-tailpid=
-if [ "$quiet" = 0 ]; then
-	tail -n +1 -F "$out/log" 2>/dev/null &
-	tailpid=$!
-fi
 
 watchdog() { # watchdog QEMU-PID
 	local n age
@@ -173,39 +171,82 @@ watchdog() { # watchdog QEMU-PID
 	done
 }
 
-set +e
-timeout --foreground -k 10 "$limit" qemu-system-x86_64 \
-	-nodefaults -no-user-config -nographic -no-reboot \
-	-machine pc -accel tcg,thread=multi -cpu max -smp "$cpus" -m "$mem" \
-	-kernel "$image" -initrd "$initrd" -append "$cmdline" \
-	-serial "file:$out/console.log" \
-	-chardev "pipe,id=mon,path=$out/monitor" -mon chardev=mon,mode=readline \
-	-device virtio-rng-pci \
-	-fsdev local,id=root,path=/,security_model=none,readonly=on,multidevs=remap \
-	-device virtio-9p-pci,fsdev=root,mount_tag=hostroot \
-	-fsdev local,id=out,path="$out",security_model=none \
-	-device virtio-9p-pci,fsdev=out,mount_tag=vmxout \
-	"${diskargs[@]}" "${netargs[@]}" </dev/null >"$out/qemu.log" 2>&1 &
-qpid=$!
-cat <>"$out/monitor.out" >/dev/null & # keep the monitor's output flowing
-drainpid=$!
-watchdog "$qpid" &
-dogpid=$!
-wait "$qpid"
-qrc=$?
-kill "$dogpid" "$drainpid" 2>/dev/null
-wait "$dogpid" "$drainpid" 2>/dev/null
-rm -f "$out/monitor.in" "$out/monitor.out"
-set -e
-if [ -n "$tailpid" ]; then
-	sleep 0.3
-	kill "$tailpid" 2>/dev/null || true
-	wait "$tailpid" 2>/dev/null || true
-fi
+# boot_guest: one boot of the guest; sets qrc to QEMU's exit status
+boot_guest() {
+	local tailpid='' qpid drainpid dogpid
+	touch "$out/log"
+	if [ "$quiet" = 0 ]; then
+		tail -n +1 -F "$out/log" 2>/dev/null &
+		tailpid=$!
+	fi
+	set +e
+	timeout --foreground -k 10 "$limit" qemu-system-x86_64 \
+		-nodefaults -no-user-config -nographic -no-reboot \
+		-machine pc -accel tcg,thread=multi -cpu max -smp "$cpus" -m "$mem" \
+		-kernel "$image" -initrd "$initrd" -append "$cmdline" \
+		-serial "file:$out/console.log" \
+		-chardev "pipe,id=mon,path=$out/monitor" -mon chardev=mon,mode=readline \
+		-device virtio-rng-pci \
+		-fsdev local,id=root,path=/,security_model=none,readonly=on,multidevs=remap \
+		-device virtio-9p-pci,fsdev=root,mount_tag=hostroot \
+		-fsdev local,id=out,path="$out",security_model=none \
+		-device virtio-9p-pci,fsdev=out,mount_tag=vmxout \
+		"${diskargs[@]}" "${netargs[@]}" </dev/null >"$out/qemu.log" 2>&1 &
+	qpid=$!
+	cat <>"$out/monitor.out" >/dev/null & # keep the monitor's output flowing
+	drainpid=$!
+	watchdog "$qpid" &
+	dogpid=$!
+	wait "$qpid"
+	qrc=$?
+	kill "$dogpid" "$drainpid" 2>/dev/null
+	wait "$dogpid" "$drainpid" 2>/dev/null
+	set -e
+	if [ -n "$tailpid" ]; then
+		sleep 0.3
+		kill "$tailpid" 2>/dev/null || true
+		wait "$tailpid" 2>/dev/null || true
+	fi
+}
 
 bad='WARNING:|BUG:|Oops|RIP:|Call Trace:|Kernel panic|soft lockup|hard LOCKUP'
 bad+='|blocked for more than|rcu_sched detected stall|rcu: INFO:|RCU stall'
 bad+='|ref_tracker:|unreferenced object 0x|general protection fault|UBSAN:|KASAN:'
+
+# recap_of LOG: the first problem on a console log, and the task and RIP
+# it names
+recap_of() {
+	awk -v re="$bad" '
+		!hit && $0 ~ re && $0 !~ /RIP:|Call Trace:/ { print; hit = 1; next }
+		hit && !comm && /Comm:/ { print; comm = 1 }
+		hit && !rip && /RIP:/ { print; rip = 1 }
+		hit && comm && rip { exit }' "$1" | cut -c 1-200
+}
+
+# died_booting: the console shows a problem before PID 1 (guest-init.sh)
+# said its first line: the kernel died while booting, nothing of this
+# project ran yet
+died_booting() {
+	awk -v re="$bad" '/^guest-init: started/ { exit 1 } $0 ~ re { found = 1; exit 0 }
+		END { exit !found }' "$out/console.log" 2>/dev/null
+}
+
+# A kernel that dies while booting is booted once more: QEMU TCG can run
+# a stale translation of kernel text that the boot is patching ("Oops:
+# int3" in enqueue_timer() 1.6 s into a boot).  The first boot's console
+# stays as console.boot1.log, its recap is kept, marked.
+boot_guest
+if died_booting; then
+	echo "qemu-run: the kernel died while booting, before PID 1 ran; booting again" \
+		"($out/console.boot1.log):" >&2
+	grep -E -m 5 -A 8 "$bad" "$out/console.log" >&2 || true
+	recap_of "$out/console.log" | sed 's/^/while booting (booted again): /' >>"$out/recap"
+	mv "$out/console.log" "$out/console.boot1.log"
+	rm -f "$out/log" "$out/rc" "$out/watchdog" "$out/watchdog.fired"
+	boot_guest
+fi
+rm -f "$out/monitor.in" "$out/monitor.out"
+
 if [ -f "$out/watchdog.fired" ]; then
 	cat "$out/watchdog.fired" >&2
 	cat "$out/watchdog.fired" >>"$out/recap"
@@ -213,12 +254,7 @@ fi
 if grep -Eq "$bad" "$out/console.log" 2>/dev/null; then
 	echo "qemu-run: kernel console shows a problem ($out/console.log):" >&2
 	grep -E -m 20 -B 2 -A 12 "$bad" "$out/console.log" >&2 || true
-	# $out/recap: the first problem, and the task and RIP it names
-	awk -v re="$bad" '
-		!hit && $0 ~ re && $0 !~ /RIP:|Call Trace:/ { print; hit = 1; next }
-		hit && !comm && /Comm:/ { print; comm = 1 }
-		hit && !rip && /RIP:/ { print; rip = 1 }
-		hit && comm && rip { exit }' "$out/console.log" | cut -c 1-200 >>"$out/recap"
+	recap_of "$out/console.log" >>"$out/recap"
 	exit "$VMX_RC_CONSOLE"
 fi
 if [ ! -s "$out/rc" ]; then

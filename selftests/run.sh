@@ -70,7 +70,7 @@ for kver in "${kernels[@]}"; do
 		sed 's/^/# /' "$runs/kmod-$kver.log"
 	fi
 	todo=("${tests[@]}")
-	boot=0 reboots=0
+	boot=0
 	while [ ${#todo[@]} -gt 0 ]; do
 		boot=$((boot + 1))
 		out=$runs/$kver-$boot
@@ -102,23 +102,12 @@ for kver in "${kernels[@]}"; do
 		if [ "$qrc" != 0 ] && [ -s "$out/harness.err" ]; then
 			sed 's/^/# /' "$out/harness.err"
 		fi
-		# a kernel that died while booting, before guest-init started the
-		# command: QEMU TCG can run a stale translation of kernel text that
-		# the boot is patching ("Oops: int3"); boot again, once
-		reboot=0 when=
-		if [ "$qrc" = "$VMX_RC_CONSOLE" ] && [ ! -s "$out/log" ] && [ $reboots -lt 1 ]; then
-			reboot=1 when=" (while booting; booted again)"
-		fi
-		if [ "$qrc" != 0 ] && [ -s "$out/recap" ]; then
+		# qemu-run.sh boots a kernel that died while booting once more
+		# and keeps the first crash in the recap (marked)
+		if [ -s "$out/recap" ]; then
 			while IFS= read -r line; do
-				recaps+=("# recap: $series$when: $line")
+				recaps+=("# recap: $series: $line")
 			done <"$out/recap"
-		fi
-		if [ $reboot = 1 ]; then
-			echo "# guest $boot died while booting, before it ran anything (qemu-run exit $qrc); booting again"
-			[ -s "$out/recap" ] && sed 's/^/# /' "$out/recap"
-			reboots=$((reboots + 1))
-			continue
 		fi
 		# its last test left it unfit for more (# guest: dirty)
 		if [ -n "$last" ] && [ ${#todo[@]} -gt 0 ] && test_dirty "$last"; then
