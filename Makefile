@@ -11,6 +11,7 @@
 #   make style                                    checkpatch, sparse and W=1 lane only
 #   make check-debug                              whole suite on a KASAN/lockdep 6.12 build
 #   make check-kcsan                              polling tests on a KCSAN/lockdep 6.12 build
+#   make check-kernels [LANES=...]                whole suite on 5.10, 6.1, 6.12, 7.3, 6.1-rt, 6.12-rt
 #   make upstream-series KSRC=<git tree>          format-patch series for that tree
 
 TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
@@ -21,7 +22,7 @@ BUILD = $(TOP)/build/$(KVER)
 VERSION := $(shell cat $(TOP)/VERSION)
 KERNELS ?= $(shell $(TOP)/scripts/kernels.sh)
 
-.PHONY: all module install uninstall clean deps style check check-guest check-debug check-kcsan demo bench upstream-series
+.PHONY: all module install uninstall clean deps style check check-guest check-debug check-kcsan check-kernels demo bench upstream-series
 
 all: module
 
@@ -66,6 +67,10 @@ check-debug:
 check-kcsan:
 	@$(TOP)/scripts/deps.sh kernel-build
 	@$(TOP)/scripts/check-debug.sh --flavor kcsan
+
+check-kernels:
+	@$(TOP)/scripts/deps.sh kernel-build
+	@$(TOP)/scripts/check-kernels.sh $(LANES)
 
 upstream-series:
 	@test -n "$(KSRC)" || { echo "make upstream-series KSRC=<kernel git tree>"; exit 2; }
