@@ -17,6 +17,7 @@
 #   patches.sh check SERIES [KSRC]
 #       open into a temporary directory and save back into another: the
 #       patches in the repository must come out unchanged.
+# Exits 4 when the series' kernel source is not on this machine.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -31,12 +32,16 @@ gitc() { git -C "$dir" -c user.name=vmxnet3-poll -c user.email=vmxnet3-poll@loca
 import() { # import SERIES DIR KSRC: upstream sources as the base commit
 	local series=$1 ksrc=$3 f root
 	if [ -z "$ksrc" ]; then
-		for f in /usr/src/linux-source-"$series".tar.{xz,bz2,gz}; do
+		for f in /usr/src/linux-source-"$series".tar.{xz,bz2,gz} \
+			"${VMX_DEBUG_CACHE:-/var/cache/vmxnet3-poll}/src/usr/src/linux-source-$series.tar.xz"; do
 			[ -f "$f" ] && ksrc=$f && break
 		done
 	fi
-	[ -n "$ksrc" ] && [ -e "$ksrc" ] ||
-		die "no kernel source for $series: apt-get install linux-source-$series, or pass KSRC"
+	if [ -z "$ksrc" ] || [ ! -e "$ksrc" ]; then
+		echo "patches.sh: no kernel source for $series: apt-get install linux-source-$series" \
+			"(other suites: scripts/fetch-source.sh $series), or pass KSRC" >&2
+		exit 4 # VMX_RC_SKIP
+	fi
 	mkdir -p "$dir/drivers/net"
 	if [ -d "$ksrc" ]; then
 		cp -r "$ksrc/drivers/net/vmxnet3" "$dir/drivers/net/"

@@ -5,8 +5,10 @@
 #
 # Prepare the per-kernel staging directory that Kbuild builds vmxnet3.ko in:
 #   1. import upstream drivers/net/vmxnet3 from KSRC (a kernel tree or a
-#      tarball) or from Debian's /usr/src/linux-source-<series>.tar.*,
+#      tarball), from Debian's /usr/src/linux-source-<series>.tar.* or
+#      from what scripts/fetch-source.sh downloaded,
 #   2. apply patches/<series>/series (hook-only patches), failing loudly,
+#      and check that every hook landed in its function (patches/hooks),
 #   3. link the project's own files (drivers/net/vmxnet3/*, Kbuild),
 #   4. probe the kernel headers for features (vmxnet3_poll_autoconf.h).
 # The import is redone only when the source or the patches change.
@@ -34,11 +36,12 @@ fi
 
 # ---- where the upstream source comes from ----
 if [ -z "$ksrc" ]; then
-	for f in /usr/src/linux-source-"$series".tar.{xz,bz2,gz}; do
+	for f in /usr/src/linux-source-"$series".tar.{xz,bz2,gz} \
+		"${VMX_DEBUG_CACHE:-/var/cache/vmxnet3-poll}/src/usr/src/linux-source-$series.tar.xz"; do
 		[ -f "$f" ] && ksrc=$f && break
 	done
 	[ -n "$ksrc" ] ||
-		die "no kernel source for series $series: apt-get install linux-source-$series, or pass KSRC=<kernel tree or tarball>"
+		die "no kernel source for series $series: apt-get install linux-source-$series (other suites: scripts/fetch-source.sh $series), or pass KSRC=<kernel tree or tarball>"
 fi
 [ -e "$ksrc" ] || die "KSRC=$ksrc does not exist"
 
@@ -47,7 +50,7 @@ key=$( {
 	echo "$ksrc"
 	stat -c '%s %Y' -- "$ksrc"
 	[ -d "$ksrc" ] && cat "$ksrc/drivers/net/vmxnet3/"*.[ch] 2>/dev/null
-	cat "$patchdir/series"
+	cat "$patchdir/series" "$top/patches/hooks" "$top/scripts/check-hooks.py"
 	while read -r p; do cat "$patchdir/$p"; done < <(grep -v '^\s*\(#\|$\)' "$patchdir/series")
 } | sha256sum | cut -d' ' -f1)
 
@@ -85,6 +88,9 @@ if [ "$(cat "$stage/.import-key" 2>/dev/null)" != "$key" ]; then
 			die "patches/$series/$p does not apply to $ksrc (upstream changed?): refresh the patch"
 		fi
 	done < <(grep -v '^\s*\(#\|$\)' "$patchdir/series")
+	# every hook in the function it belongs to, once (patches/hooks)
+	"$top/scripts/check-hooks.py" "$top/patches/hooks" "$tmp/src/drivers/net/vmxnet3" ||
+		die "the patches of $series put a hook in the wrong place in $ksrc (patches/hooks)"
 
 	find "$stage" -maxdepth 1 -type f \( -name '*.[ch]' -o -name '*.o' \) -delete
 	cp "$tmp/src/drivers/net/vmxnet3/"*.[ch] "$stage/"

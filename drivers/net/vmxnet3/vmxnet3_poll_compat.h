@@ -10,11 +10,19 @@
 #ifndef _VMXNET3_POLL_COMPAT_H
 #define _VMXNET3_POLL_COMPAT_H
 
+#include <linux/ethtool.h>
 #include <linux/filter.h>
 #include <linux/hrtimer.h>
+#include <linux/kobject.h>
 #include <linux/netdevice.h>
+#include <linux/sched.h>
+#include <uapi/linux/sched/types.h>
 
 #include "vmxnet3_poll_autoconf.h"
+
+#ifdef VMXNET3_POLL_HAVE_GRO_NODE
+#include <net/gro.h>
+#endif
 
 static inline void vmxp_link_queue(struct net_device *dev,
 				   unsigned int idx, bool rx,
@@ -46,12 +54,28 @@ vmxp_timer_setup(struct hrtimer *timer,
 #endif
 }
 
+/*
+ * The core's own NAPI thread (threaded NAPI from 5.12, threaded busy poll
+ * from 6.19) serves this NAPI: kthread mode must not compete with it.
+ */
+static inline bool vmxp_core_threaded(struct napi_struct *napi)
+{
+#ifdef VMXNET3_POLL_HAVE_NAPI_THREADED
+	return test_bit(NAPI_STATE_THREADED, &napi->state);
+#else
+	return false;
+#endif
+}
+
 /* XPS maps the user set (vmxnet3 sets none) */
 static inline bool vmxp_xps_set(struct net_device *dev)
 {
-#ifdef CONFIG_XPS
+#if defined(CONFIG_XPS) && defined(VMXNET3_POLL_HAVE_XPS_MAPS)
 	return rcu_access_pointer(dev->xps_maps[XPS_CPUS]) ||
 	       rcu_access_pointer(dev->xps_maps[XPS_RXQS]);
+#elif defined(CONFIG_XPS)
+	return rcu_access_pointer(dev->xps_cpus_map) ||
+	       rcu_access_pointer(dev->xps_rxqs_map);
 #else
 	return false;
 #endif
@@ -60,8 +84,22 @@ static inline bool vmxp_xps_set(struct net_device *dev)
 /*
  * Hand what GRO holds to the stack, as napi_complete_done() would.  This is
  * gro_normal_list() with the exported netif_receive_skb_list() (6.12 does
- * not export netif_receive_skb_list_internal()).
+ * not export netif_receive_skb_list_internal()).  From 6.15 GRO's state
+ * is napi->gro, a struct gro_node.
  */
+#ifdef VMXNET3_POLL_HAVE_GRO_NODE
+static inline void vmxp_gro_flush(struct napi_struct *napi)
+{
+	struct gro_node *gro = &napi->gro;
+
+	gro_flush(gro, false);
+	if (gro->rx_count) {
+		netif_receive_skb_list(&gro->rx_list);
+		INIT_LIST_HEAD(&gro->rx_list);
+		gro->rx_count = 0;
+	}
+}
+#else
 static inline void vmxp_gro_flush(struct napi_struct *napi)
 {
 	if (napi->gro_bitmask)
@@ -72,6 +110,7 @@ static inline void vmxp_gro_flush(struct napi_struct *napi)
 		napi->rx_count = 0;
 	}
 }
+#endif
 
 /*
  * Since 6.11 bpf_redirect() and xdp_do_redirect() keep their state in a
@@ -99,6 +138,68 @@ static inline void vmxp_bpf_ctx_clear(struct vmxp_bpf_ctx *c)
 {
 #ifdef VMXNET3_POLL_HAVE_BPF_NET_CTX
 	bpf_net_ctx_clear(c->set);
+#endif
+}
+
+#ifndef VMXNET3_POLL_HAVE_ETHTOOL_SPRINTF
+/* the kernel's from 5.13 */
+static inline __printf(2, 3) void ethtool_sprintf(u8 **data,
+						  const char *fmt, ...)
+{
+	va_list args;
+
+	va_start(args, fmt);
+	vsnprintf(*data, ETH_GSTRING_LEN, fmt, args);
+	va_end(args);
+	*data += ETH_GSTRING_LEN;
+}
+#endif
+
+/* before 6.2 kobject_init_and_add() takes a kobj_type it does not write */
+#ifdef VMXNET3_POLL_HAVE_CONST_KOBJ_TYPE
+#define vmxp_ktype(t)	(t)
+#else
+static inline struct kobj_type *vmxp_ktype(const struct kobj_type *t)
+{
+	return (void *)t;
+}
+#endif
+
+/*
+ * The polling thread's policy.  Kernels that export no
+ * sched_setattr_nocheck() (before 5.14) let a module choose only between
+ * SCHED_NORMAL, SCHED_FIFO priority 1 and SCHED_FIFO priority 50
+ * (sched_set_normal(), sched_set_fifo_low(), sched_set_fifo()).
+ */
+static inline bool vmxp_rt_priority_ok(unsigned int prio)
+{
+#ifdef VMXNET3_POLL_HAVE_SCHED_SETATTR_NOCHECK
+	return true;
+#else
+	return prio == 0 || prio == 1 || prio == MAX_RT_PRIO / 2;
+#endif
+}
+
+static inline int vmxp_sched_set(struct task_struct *task, unsigned int prio)
+{
+#ifdef VMXNET3_POLL_HAVE_SCHED_SETATTR_NOCHECK
+	struct sched_attr attr = {
+		.size		= sizeof(attr),
+		.sched_policy	= prio ? SCHED_FIFO : SCHED_NORMAL,
+		.sched_priority	= prio,
+	};
+
+	return sched_setattr_nocheck(task, &attr);
+#else
+	if (!prio)
+		sched_set_normal(task, 0);
+	else if (prio == 1)
+		sched_set_fifo_low(task);
+	else if (prio == MAX_RT_PRIO / 2)
+		sched_set_fifo(task);
+	else
+		return -EOPNOTSUPP;
+	return 0;
 #endif
 }
 

@@ -211,7 +211,7 @@ static int vmxp_sysfs_add(struct vmxp_dev *pp)
 			goto err;
 		}
 		qdir->pq = &pp->q[i];
-		err = kobject_init_and_add(&qdir->kobj, &vmxp_qdir_ktype,
+		err = kobject_init_and_add(&qdir->kobj, vmxp_ktype(&vmxp_qdir_ktype),
 					   pp->kobj, "rx-%u", i);
 		if (err) {
 			kobject_put(&qdir->kobj);
