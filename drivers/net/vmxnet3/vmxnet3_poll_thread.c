@@ -8,12 +8,12 @@
  * softirq NAPI.
  */
 
+#include <linux/delay.h>
 #include <linux/error-injection.h>
 #include <linux/irq.h>
 #include <linux/kthread.h>
 #include <linux/netpoll.h>
 #include <linux/sched/task.h>
-#include <uapi/linux/sched/types.h>
 
 #include "vmxnet3_poll_int.h"
 
@@ -86,6 +86,26 @@ static int vmxp_thread_pass(struct vmxp_queue *pq)
 }
 
 /*
+ * On PREEMPT_RT the kernel's own threads that RCU and timers need (the
+ * grace-period thread, rcuc/N, ktimers/N) run SCHED_FIFO at priority 1:
+ * RT throttling and the fair server, which keep a SCHED_FIFO spinner from
+ * starving SCHED_NORMAL tasks, do nothing for them, and a poller above
+ * them that never sleeps stalls RCU within seconds.  Such a poller pauses
+ * for VMXNET3_POLL_RT_PAUSE_US after every VMXNET3_POLL_RT_RUN_MS of
+ * polling, still owning NAPI (packets wait in the ring, none is lost).
+ */
+static void vmxp_thread_rt_pause(struct vmxp_queue *pq,
+				 unsigned long *since)
+{
+	if (!IS_ENABLED(CONFIG_PREEMPT_RT) || !READ_ONCE(pq->rt_priority))
+		return;
+	if (time_before(jiffies, *since + msecs_to_jiffies(VMXNET3_POLL_RT_RUN_MS)))
+		return;
+	usleep_range(VMXNET3_POLL_RT_PAUSE_US, 2 * VMXNET3_POLL_RT_PAUSE_US);
+	*since = jiffies;
+}
+
+/*
  * Not freezable: a frozen thread cannot be stopped (kthread_stop() does
  * not thaw it), and system sleep and power-off stop the device with the
  * kernel threads still frozen.  Suspend stops the thread like any quiesce
@@ -95,10 +115,12 @@ static int vmxp_thread(void *data)
 {
 	struct vmxp_queue *pq = data;
 	struct napi_struct *napi = &pq->rq->napi;
+	unsigned long running_since = jiffies;
 	bool owner = false;
 	u64 last_work = 0;
 	unsigned int idle;
 
+	complete(&pq->started);
 	while (!kthread_should_stop()) {
 		if (!owner) {
 			/* a pass completing NAPI from now on wakes us */
@@ -131,6 +153,7 @@ static int vmxp_thread(void *data)
 				vmxp_stat_add(pq, VMXNET3_POLL_STAT_KTHREAD_SLEEPS,
 					      1);
 				vmxp_thread_wait(pq, MAX_SCHEDULE_TIMEOUT);
+				running_since = jiffies;
 				continue;
 			}
 		}
@@ -140,6 +163,7 @@ static int vmxp_thread(void *data)
 		 * trampolines, livepatch) otherwise waits for.
 		 */
 		cond_resched_tasks_rcu_qs();
+		vmxp_thread_rt_pause(pq, &running_since);
 	}
 
 	WRITE_ONCE(pq->tstate, VMXNET3_POLL_T_NONE);
@@ -187,13 +211,10 @@ void vmxp_thread_affine(struct vmxp_queue *pq,
 static void vmxp_thread_setup(struct vmxp_queue *pq,
 			      struct task_struct *task)
 {
-	struct sched_attr attr = { .size = sizeof(attr) };
 	int err;
 
 	vmxp_thread_affine(pq, task);
-	attr.sched_priority = READ_ONCE(pq->rt_priority);
-	attr.sched_policy = attr.sched_priority ? SCHED_FIFO : SCHED_NORMAL;
-	err = sched_setattr_nocheck(task, &attr);
+	err = vmxp_sched_set(task, READ_ONCE(pq->rt_priority));
 	if (err)
 		netdev_warn(pq->pp->adapter->netdev,
 			    "rx-%u: cannot set poller priority: %d\n",
@@ -207,6 +228,13 @@ static noinline int vmxp_thread_start(struct vmxp_queue *pq)
 	lockdep_assert_held(&pq->pp->lock);
 	if (rcu_access_pointer(pq->task))
 		return 0;
+	if (vmxp_core_threaded(&pq->rq->napi)) {
+		netdev_warn(pq->pp->adapter->netdev,
+			    "rx-%u: the kernel's threaded NAPI is on (sysfs threaded, netlink): kthread mode needs it off\n",
+			    pq->qid);
+		return -EBUSY;
+	}
+	init_completion(&pq->started);
 	task = kthread_create(vmxp_thread, pq, "vmx-%s-%u",
 			      pq->pp->adapter->netdev->name, pq->qid);
 	if (IS_ERR(task))
@@ -215,6 +243,12 @@ static noinline int vmxp_thread_start(struct vmxp_queue *pq)
 	WRITE_ONCE(pq->wake, false);
 	rcu_assign_pointer(pq->task, task);
 	wake_up_process(task);
+	/* From 6.14 kthread() gives a thread that nobody bound with
+	 * kthread_bind() its default CPUs after the first wake-up, over
+	 * what vmxp_thread_setup() set: pin it again once it runs.
+	 */
+	wait_for_completion(&pq->started);
+	vmxp_thread_affine(pq, task);
 	return 0;
 }
 ALLOW_ERROR_INJECTION(vmxp_thread_start, ERRNO);
