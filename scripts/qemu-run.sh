@@ -56,7 +56,8 @@
 # Watchdog: once the guest has written N to watchdog, the loop checks its
 # age every 5 s; older than N s (a test hung, the guest wedged) and the
 # guest gets SysRq-w (its blocked tasks on the console), then an NMI (it
-# panics with every CPU's backtrace); QEMU is killed a minute later.
+# panics with every CPU's backtrace); QEMU is killed a minute later.  A
+# kernel that panicked and did not reboot within a minute is killed too.
 #
 # Exit status, names from scripts/lib.sh: the command's own, or
 #   VMX_RC_CONSOLE (120)     the kernel console shows a warning, BUG, Oops,
@@ -153,9 +154,22 @@ rm -f "$out/monitor.in" "$out/monitor.out"
 mkfifo "$out/monitor.in" "$out/monitor.out"
 
 watchdog() { # watchdog QEMU-PID
-	local n age
+	local n age panicked=0
 	while kill -0 "$1" 2>/dev/null; do
 		sleep 5
+		# a kernel that panicked reboots, so QEMU ends (-no-reboot); one
+		# that hangs in the panic (a console driver that deadlocks there)
+		# is stopped a minute later
+		if grep -q 'Kernel panic - not syncing' "$out/console.log" 2>/dev/null; then
+			panicked=$((panicked + 5))
+			if [ $panicked -ge 60 ]; then
+				echo "qemu-run: the kernel panicked and hung there for 60 s: stopped" \
+					>"$out/watchdog.fired"
+				kill "$1" 2>/dev/null || true
+				break
+			fi
+			continue
+		fi
 		n=$(cat "$out/watchdog" 2>/dev/null) || continue
 		[[ $n =~ ^[0-9]+$ ]] || continue
 		age=$(($(date +%s) - $(stat -c %Y "$out/watchdog" 2>/dev/null || date +%s)))

@@ -8,10 +8,9 @@
 #
 # If a guest dies (panic, warning, time limit), the test it was running
 # fails and a new guest runs the rest; so do they after a test marked
-# "# guest: dirty" (guest-runner.sh stops there).  A guest that dies while its kernel
-# boots, before guest-init has started anything (a console problem and
-# no $out/log: none of this project's code is loaded yet), is booted
-# again, once per kernel; the recap at the end still names that crash.
+# "# guest: dirty" (guest-runner.sh stops there).  A kernel that dies
+# while booting, before PID 1 ran, qemu-run.sh boots once more; the recap
+# at the end still names that crash.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
