@@ -225,9 +225,10 @@ int vmxp_set_rt_priority(struct vmxp_queue *pq, int prio)
 	if (prio < 0 || prio > VMXNET3_POLL_RT_PRIO_MAX)
 		return -ERANGE;
 	if (!vmxp_rt_priority_ok(prio)) {
-		netdev_warn(pq->pp->adapter->netdev,
-			    "rx-%u: rt_priority %d: this kernel lets a module set only 0, 1 or %d\n",
-			    pq->qid, prio, MAX_RT_PRIO / 2);
+		if (net_ratelimit())
+			netdev_warn(pq->pp->adapter->netdev,
+				    "rx-%u: rt_priority %d: this kernel lets a module set only 0, 1 or %d\n",
+				    pq->qid, prio, MAX_RT_PRIO / 2);
 		return -EOPNOTSUPP;
 	}
 	mutex_lock(&pq->pp->lock);

@@ -18,7 +18,6 @@
 #define _VMXNET3_POLL_INT_H
 
 #include <linux/atomic.h>
-#include <linux/completion.h>
 #include <linux/hrtimer.h>
 #include <linux/interrupt.h>
 #include <linux/kobject.h>
@@ -71,10 +70,10 @@ enum vmxp_stat {
 #define VMXNET3_POLL_BUSY_TIMEOUT_DEFAULT_US	200
 #define VMXNET3_POLL_BUSY_TIMEOUT_MAX_US	1000000
 #define VMXNET3_POLL_RT_PRIO_MAX	(MAX_RT_PRIO - 1)
-/* PREEMPT_RT: a SCHED_FIFO thread that never sleeps pauses this long */
-#define VMXNET3_POLL_RT_PAUSE_US	1000
+/* a SCHED_FIFO thread that never sleeps pauses this long (50-100 us) */
+#define VMXNET3_POLL_RT_PAUSE_US	50
 /* after this long without sleeping */
-#define VMXNET3_POLL_RT_RUN_MS		100
+#define VMXNET3_POLL_RT_RUN_US		10000
 
 struct vmxp_dev;
 
@@ -110,7 +109,6 @@ struct vmxp_queue {
 	int tstate;			/* enum vmxp_tstate */
 	bool wake;
 	bool thread_polling;		/* the thread is inside napi->poll() */
-	struct completion started;	/* the thread runs its function */
 
 	struct kobject *kobj;		/* sysfs rx-<N> */
 	int saved_mode;			/* scratch for roll-back, pp->lock */

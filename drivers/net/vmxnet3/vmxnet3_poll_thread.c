@@ -36,6 +36,9 @@ static bool vmxp_thread_own(struct vmxp_queue *pq)
 
 	if (val & (NAPIF_STATE_SCHED | NAPIF_STATE_DISABLE | NAPIF_STATE_NPSVC))
 		return false;
+	/* the core's NAPI thread serves it (threaded NAPI turned on) */
+	if (vmxp_core_threaded(napi))
+		return false;
 	if (cmpxchg(&napi->state, val, val | NAPIF_STATE_SCHED) != val)
 		return false;
 	vmxp_write_imr(pq, 1);
@@ -86,23 +89,27 @@ static int vmxp_thread_pass(struct vmxp_queue *pq)
 }
 
 /*
- * On PREEMPT_RT the kernel's own threads that RCU and timers need (the
- * grace-period thread, rcuc/N, ktimers/N) run SCHED_FIFO at priority 1:
- * RT throttling and the fair server, which keep a SCHED_FIFO spinner from
+ * Kernel threads that RCU and timers need can run SCHED_FIFO at a low
+ * priority: on PREEMPT_RT the grace-period thread, rcuc/N and ktimers/N
+ * (priority 1), elsewhere with rcutree.kthread_prio or threadirqs.  RT
+ * throttling and the fair server, which keep a SCHED_FIFO spinner from
  * starving SCHED_NORMAL tasks, do nothing for them, and a poller above
- * them that never sleeps stalls RCU within seconds.  Such a poller pauses
- * for VMXNET3_POLL_RT_PAUSE_US after every VMXNET3_POLL_RT_RUN_MS of
- * polling, still owning NAPI (packets wait in the ring, none is lost).
+ * them that never sleeps stalls RCU within seconds (Debian's 6.12-rt).  A
+ * SCHED_FIFO poller pauses VMXNET3_POLL_RT_PAUSE_US after every
+ * VMXNET3_POLL_RT_RUN_US of polling, still owning NAPI: packets wait in
+ * the ring (a 1024-descriptor ring holds 1 ms at 1 Mpps).
  */
-static void vmxp_thread_rt_pause(struct vmxp_queue *pq,
-				 unsigned long *since)
+static void vmxp_thread_rt_pause(struct vmxp_queue *pq, u64 *since)
 {
-	if (!IS_ENABLED(CONFIG_PREEMPT_RT) || !READ_ONCE(pq->rt_priority))
+	u64 now;
+
+	if (!READ_ONCE(pq->rt_priority))
 		return;
-	if (time_before(jiffies, *since + msecs_to_jiffies(VMXNET3_POLL_RT_RUN_MS)))
+	now = ktime_get_ns();
+	if (now - *since < (u64)VMXNET3_POLL_RT_RUN_US * NSEC_PER_USEC)
 		return;
 	usleep_range(VMXNET3_POLL_RT_PAUSE_US, 2 * VMXNET3_POLL_RT_PAUSE_US);
-	*since = jiffies;
+	*since = ktime_get_ns();
 }
 
 /*
@@ -115,12 +122,11 @@ static int vmxp_thread(void *data)
 {
 	struct vmxp_queue *pq = data;
 	struct napi_struct *napi = &pq->rq->napi;
-	unsigned long running_since = jiffies;
+	u64 running_since = ktime_get_ns();
 	bool owner = false;
 	u64 last_work = 0;
 	unsigned int idle;
 
-	complete(&pq->started);
 	while (!kthread_should_stop()) {
 		if (!owner) {
 			/* a pass completing NAPI from now on wakes us */
@@ -134,7 +140,11 @@ static int vmxp_thread(void *data)
 			last_work = ktime_get_ns();
 		}
 
-		if (unlikely(napi_disable_pending(napi))) {
+		/* napi_disable() waits; so does turning the core's threaded
+		 * NAPI off again (7.x: until NAPI is released)
+		 */
+		if (unlikely(napi_disable_pending(napi) ||
+			     vmxp_core_threaded(napi))) {
 			vmxp_thread_release(pq);
 			owner = false;
 			vmxp_thread_wait(pq, 1);
@@ -153,7 +163,7 @@ static int vmxp_thread(void *data)
 				vmxp_stat_add(pq, VMXNET3_POLL_STAT_KTHREAD_SLEEPS,
 					      1);
 				vmxp_thread_wait(pq, MAX_SCHEDULE_TIMEOUT);
-				running_since = jiffies;
+				running_since = ktime_get_ns();
 				continue;
 			}
 		}
@@ -223,32 +233,36 @@ static void vmxp_thread_setup(struct vmxp_queue *pq,
 
 static noinline int vmxp_thread_start(struct vmxp_queue *pq)
 {
+	const struct cpumask *mask;
 	struct task_struct *task;
+	unsigned int cpu;
 
 	lockdep_assert_held(&pq->pp->lock);
 	if (rcu_access_pointer(pq->task))
 		return 0;
 	if (vmxp_core_threaded(&pq->rq->napi)) {
-		netdev_warn(pq->pp->adapter->netdev,
-			    "rx-%u: the kernel's threaded NAPI is on (sysfs threaded, netlink): kthread mode needs it off\n",
-			    pq->qid);
+		if (net_ratelimit())
+			netdev_warn(pq->pp->adapter->netdev,
+				    "rx-%u: the kernel's threaded NAPI is on (sysfs threaded, netlink): kthread mode needs it off\n",
+				    pq->qid);
 		return -EBUSY;
 	}
-	init_completion(&pq->started);
 	task = kthread_create(vmxp_thread, pq, "vmx-%s-%u",
 			      pq->pp->adapter->netdev->name, pq->qid);
 	if (IS_ERR(task))
 		return PTR_ERR(task);
+	/* Bound (PF_NO_SETAFFINITY): from 6.14 kthread() gives an unbound
+	 * thread its default CPUs after the first wake-up, and cpuset
+	 * changes of isolated CPUs move such threads, over what this
+	 * driver set.  vmxp_thread_setup() widens it to the queue's CPUs.
+	 */
+	mask = vmxp_cpumask(pq);
+	cpu = mask ? cpumask_first_and(mask, cpu_active_mask) : nr_cpu_ids;
+	kthread_bind(task, cpu < nr_cpu_ids ? cpu : cpumask_first(cpu_active_mask));
 	vmxp_thread_setup(pq, task);
 	WRITE_ONCE(pq->wake, false);
 	rcu_assign_pointer(pq->task, task);
 	wake_up_process(task);
-	/* From 6.14 kthread() gives a thread that nobody bound with
-	 * kthread_bind() its default CPUs after the first wake-up, over
-	 * what vmxp_thread_setup() set: pin it again once it runs.
-	 */
-	wait_for_completion(&pq->started);
-	vmxp_thread_affine(pq, task);
 	return 0;
 }
 ALLOW_ERROR_INJECTION(vmxp_thread_start, ERRNO);
@@ -297,7 +311,8 @@ bool vmxp_thread_irq(struct vmxp_queue *pq)
 	 * thread is seen, or its kick's NAPI pass sees irq_masked.
 	 */
 	smp_mb();
-	if (READ_ONCE(pq->tstate) == VMXNET3_POLL_T_NONE)
+	if (READ_ONCE(pq->tstate) == VMXNET3_POLL_T_NONE ||
+	    vmxp_core_threaded(&pq->rq->napi))
 		return false;
 	return vmxp_wake(pq);
 }
@@ -308,6 +323,9 @@ bool vmxp_thread_complete(struct vmxp_queue *pq, int done,
 {
 	if (!napi_complete_done(&pq->rq->napi, done))
 		return false;
+	/* the core's NAPI thread serves it: unmask as in irq mode */
+	if (vmxp_core_threaded(&pq->rq->napi))
+		return true;
 	if (READ_ONCE(pq->tstate) == VMXNET3_POLL_T_POLLING) {
 		vmxp_wake(pq);
 		return false;
