@@ -52,7 +52,7 @@ name=${name#linux-source-}
 name=${name%%.tar*}
 dir=$cache/$flavor-$name-$key
 
-if [ ! -f "$dir/.done" ]; then
+if [ ! -f "$dir/.built" ]; then
 	if [ "$print_only" = 1 ]; then
 		echo "build-kernel: the $flavor kernel of $src is not built" >&2
 		exit 1
@@ -62,6 +62,7 @@ if [ ! -f "$dir/.done" ]; then
 	mkdir -p "$dir"
 	tar -xf "$src" -C "$dir" --strip-components=1
 	cd "$dir"
+	{
 	# fixes the debug lanes need in the kernel itself
 	for p in "${fixes[@]}"; do
 		patch -s -p1 <"$p"
@@ -109,14 +110,17 @@ if [ ! -f "$dir/.done" ]; then
 		;;
 	esac
 	make -s olddefconfig
-	make -s -j"$(nproc)" bzImage modules >&2
-	kver=$(make -s kernelrelease)
-	make -s modules_install INSTALL_MOD_STRIP=1 >/dev/null
-	ln -sfn "$dir" "/lib/modules/$kver/build"
-	echo "$kver" >"$dir/.done"
+	make -s -j"$(nproc)" bzImage modules
+	} >&2
+	make -s kernelrelease >"$dir/.built"
 fi
-kver=$(cat "$dir/.done")
-[ -d "/lib/modules/$kver" ] || (cd "$dir" && make -s modules_install INSTALL_MOD_STRIP=1 >/dev/null &&
-	ln -sfn "$dir" "/lib/modules/$kver/build")
+kver=$(cat "$dir/.built")
+# the modules of this tree in /lib/modules/<release> (root): again when
+# another cached tree of the same release was installed last
+if [ "$(readlink "/lib/modules/$kver/build" 2>/dev/null)" != "$dir" ]; then
+	(cd "$dir" && make -s modules_install INSTALL_MOD_STRIP=1 >/dev/null) ||
+		{ echo "build-kernel: cannot install the modules of $dir (run as root)" >&2; exit 1; }
+	ln -sfn "$dir" "/lib/modules/$kver/build"
+fi
 echo "$kver"
 echo "$dir/arch/x86/boot/bzImage"

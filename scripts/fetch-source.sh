@@ -63,7 +63,8 @@ echo "fetch-source: linux-source-$series from $mirror $suite" >&2
 apt-get update -q >&2 || die "apt-get update of $suite failed"
 (cd "$apt/archives" && apt-get download -q "linux-source-$series" >&2) ||
 	die "apt-get download linux-source-$series ($suite) failed"
-deb=$(ls -t "$apt/archives/linux-source-$series"_*.deb | head -n 1)
+deb=$(ls -t "$apt/archives/linux-source-$series"_*.deb 2>/dev/null | head -n 1) || true
+[ -n "$deb" ] || die "apt-get download left no linux-source-$series .deb in $apt/archives"
 dpkg-deb -x "$deb" "$cache/src"
 [ -f "$f" ] || die "$deb has no usr/src/linux-source-$series.tar.xz"
 echo "$f"

@@ -241,7 +241,7 @@ recap_of() {
 # said its first line: the kernel died while booting, nothing of this
 # project ran yet
 died_booting() {
-	awk -v re="$bad" '/^guest-init: started/ { exit 1 } $0 ~ re { found = 1; exit 0 }
+	awk -v re="$bad" '/guest-init: started/ { exit 1 } $0 ~ re { found = 1; exit 0 }
 		END { exit !found }' "$out/console.log" 2>/dev/null
 }
 

@@ -89,8 +89,12 @@ if [ "$(cat "$stage/.import-key" 2>/dev/null)" != "$key" ]; then
 		fi
 	done < <(grep -v '^\s*\(#\|$\)' "$patchdir/series")
 	# every hook in the function it belongs to, once (patches/hooks)
-	"$top/scripts/check-hooks.py" "$top/patches/hooks" "$tmp/src/drivers/net/vmxnet3" ||
-		die "the patches of $series put a hook in the wrong place in $ksrc (patches/hooks)"
+	if command -v python3 >/dev/null; then
+		"$top/scripts/check-hooks.py" "$top/patches/hooks" "$tmp/src/drivers/net/vmxnet3" ||
+			die "the patches of $series put a hook in the wrong place in $ksrc (patches/hooks)"
+	else
+		echo "vmxnet3-poll: no python3: the hooks' places are not checked (apt-get install python3)" >&2
+	fi
 
 	find "$stage" -maxdepth 1 -type f \( -name '*.[ch]' -o -name '*.o' \) -delete
 	cp "$tmp/src/drivers/net/vmxnet3/"*.[ch] "$stage/"

@@ -35,7 +35,7 @@ result() { # result OK|FAIL NAME LOGFILE
 	fi
 }
 echo "KTAP version 1"
-echo "1..$((3 + 3 * ${#kernels[@]}))"
+echo "1..$((4 + 3 * ${#kernels[@]}))"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
