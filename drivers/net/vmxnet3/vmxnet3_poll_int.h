@@ -173,11 +173,8 @@ bool vmxp_thread_irq(struct vmxp_queue *pq);
 bool vmxp_thread_complete(struct vmxp_queue *pq, int done,
 			  bool found);
 
-static inline const struct vmxp_mode_ops *
-vmxp_ops(const struct vmxp_queue *pq)
-{
-	return vmxp_modes[READ_ONCE(pq->mode)];
-}
+/* the ops of a queue's mode (a const struct vmxp_mode_ops *) */
+#define vmxp_ops(pq)	(vmxp_modes[READ_ONCE((pq)->mode)])
 
 static inline struct vmxp_dev *vmxp_of(struct net_device *netdev)
 {
