@@ -87,30 +87,24 @@ static inline bool vmxp_xps_set(struct net_device *dev)
  * not export netif_receive_skb_list_internal()).  From 6.15 GRO's state
  * is napi->gro, a struct gro_node.
  */
-#ifdef VMXNET3_POLL_HAVE_GRO_NODE
 static inline void vmxp_gro_flush(struct napi_struct *napi)
 {
+#ifdef VMXNET3_POLL_HAVE_GRO_NODE
 	struct gro_node *gro = &napi->gro;
 
 	gro_flush(gro, false);
+#else
+	struct napi_struct *gro = napi;
+
+	if (napi->gro_bitmask)
+		napi_gro_flush(napi, false);
+#endif
 	if (gro->rx_count) {
 		netif_receive_skb_list(&gro->rx_list);
 		INIT_LIST_HEAD(&gro->rx_list);
 		gro->rx_count = 0;
 	}
 }
-#else
-static inline void vmxp_gro_flush(struct napi_struct *napi)
-{
-	if (napi->gro_bitmask)
-		napi_gro_flush(napi, false);
-	if (napi->rx_count) {
-		netif_receive_skb_list(&napi->rx_list);
-		INIT_LIST_HEAD(&napi->rx_list);
-		napi->rx_count = 0;
-	}
-}
-#endif
 
 /*
  * Since 6.11 bpf_redirect() and xdp_do_redirect() keep their state in a
