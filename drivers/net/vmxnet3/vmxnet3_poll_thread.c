@@ -133,6 +133,13 @@ static int vmxp_thread(void *data)
 			smp_store_mb(pq->tstate, VMXNET3_POLL_T_POLLING);
 			owner = vmxp_thread_own(pq);
 			if (!owner) {
+				/* handed to us masked (interrupt, a pass)
+				 * while the core's threaded NAPI came on:
+				 * its thread polls and unmasks
+				 */
+				if (vmxp_core_threaded(napi) &&
+				    READ_ONCE(pq->irq_masked))
+					vmxp_kick(pq);
 				/* someone else polls: they wake us when done */
 				vmxp_thread_wait(pq, 1);
 				continue;
