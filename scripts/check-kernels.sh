@@ -14,7 +14,8 @@
 #
 # Built kernels: scripts/fetch-source.sh downloads the source (a private
 # apt configuration), scripts/build-kernel.sh --flavor plain builds and
-# caches a trimmed kernel with lockdep (once, 15-40 min each on 2 cores).
+# caches a trimmed kernel (once, 15-40 min each on 2 cores; lockdep on a
+# series is make check-debug KSRC=<its source>).
 # RT lanes: the images and headers are bookworm packages, installed as
 # root when missing.  Every lane gets twice each test's time limit
 # (lockdep, RT).  Ends with one line per lane: passed, failed, skipped,
