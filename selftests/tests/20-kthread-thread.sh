@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # timeout: 300
 # kthread mode starts one thread per queue, named vmx-<if>-<queue>, with the
-# requested CPU affinity and scheduling class; it is gone after switching
-# back, after ifdown (and back after ifup), and after rmmod.
+# requested CPU affinity (kept through CPU hotplug) and scheduling class;
+# it is gone after switching back, after ifdown (and back after ifup), and
+# after rmmod.
 source "$(dirname "$0")/../lib.sh"
 vmx_load ours
 vmx_setup
@@ -41,6 +42,28 @@ log "irq $irq effective affinity: $(cat /proc/irq/$irq/effective_affinity_list)"
 pq srv "$SRV_IF" 0 cpu -1
 pq srv "$SRV_IF" 0 mode kthread
 assert_eq "rx-0 affinity, cpu=-1, irq on cpu 1" "$(taskset -pc "$(pq srv "$SRV_IF" 0 pid)" | awk '{ print $NF }')" 1
+
+# ... and follows it again through CPU hotplug: taking cpu 1 down moves
+# the IRQ (its affinity broken to the CPUs left) and widens the thread's
+# CPUs to every possible one; once the hotplug is over the thread has the
+# IRQ's CPUs again, and still has them after cpu 1 is back
+pid=$(pq srv "$SRV_IF" 0 pid)
+thread_cpus() { taskset -pc "$pid" | awk '{ print $NF }'; }
+follows_irq() { # follows_irq WHEN
+	local i
+	for i in $(seq 75); do
+		[ "$(thread_cpus)" = "$(cat /proc/irq/$irq/smp_affinity_list)" ] && break
+		sleep 0.2
+	done
+	assert_eq "rx-0 thread's CPUs = irq $irq's, $1" "$(thread_cpus)" \
+		"$(cat /proc/irq/$irq/smp_affinity_list)"
+}
+defer "echo 1 >/sys/devices/system/cpu/cpu1/online"
+echo 0 >/sys/devices/system/cpu/cpu1/online || fail "offline cpu1"
+follows_irq "cpu 1 offline"
+echo 1 >/sys/devices/system/cpu/cpu1/online || fail "online cpu1"
+follows_irq "cpu 1 back"
+assert_eq "the same thread" "$(pq srv "$SRV_IF" 0 pid)" "$pid"
 echo 0-1 >"/proc/irq/$irq/smp_affinity_list"
 
 # gone after switching back

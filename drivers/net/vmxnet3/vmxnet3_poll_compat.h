@@ -16,6 +16,7 @@
 #include <linux/kobject.h>
 #include <linux/netdevice.h>
 #include <linux/sched.h>
+#include <linux/sched/isolation.h>
 #include <uapi/linux/sched/types.h>
 
 #include "vmxnet3_poll_autoconf.h"
@@ -32,6 +33,16 @@ static inline void vmxp_link_queue(struct net_device *dev,
 	netif_queue_set_napi(dev, idx,
 			     rx ? NETDEV_QUEUE_TYPE_RX : NETDEV_QUEUE_TYPE_TX,
 			     napi);
+#endif
+}
+
+/* the CPUs unbound kernel threads run on (isolcpus=, nohz_full=) */
+static inline const struct cpumask *vmxp_housekeeping(void)
+{
+#ifdef VMXNET3_POLL_HAVE_HK_TYPE_KTHREAD
+	return housekeeping_cpumask(HK_TYPE_KTHREAD);
+#else
+	return housekeeping_cpumask(HK_FLAG_KTHREAD);
 #endif
 }
 

@@ -1,16 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * vmxnet3-poll: a polling thread pinned to a CPU (sysfs cpu) is pinned
- * there again once that CPU is back online and active.  Taking the CPU
- * down moves the thread elsewhere and widens its affinity; whether the
- * thread runs or sleeps when the CPU returns, it must not stay there.
+ * vmxnet3-poll: polling threads follow CPU hotplug.  Taking a CPU down
+ * moves a thread pinned there (sysfs cpu) elsewhere and widens its
+ * affinity to every possible CPU, isolated ones included; the thread is
+ * then given the housekeeping CPUs, and pinned again once its CPU is back
+ * online and active, whether it runs or sleeps.  A thread that follows its
+ * interrupt's affinity (cpu -1) gets it again, as the interrupt moved too.
  *
- * The hotplug callback runs before the CPU is active, where a SCHED_FIFO
- * thread is not throttled yet and would starve the rest of the bring-up:
- * it only queues the device's re-pin work, which waits for the hotplug
- * operation to end (cpus_read_lock()) and pins the threads whose CPU is
- * active.  One dynamic hotplug state exists while any device does; each
- * device is an instance of it.
+ * The hotplug callbacks run before the CPU is active (bring-up) and after
+ * it is not any more (tear-down).  Bringing up, a SCHED_FIFO thread is not
+ * throttled yet and would starve the rest of it: both only queue the
+ * device's re-pin work, which waits for the hotplug operation to end
+ * (cpus_read_lock()) and gives every thread its CPUs (vmxp_cpumask()).
+ * One dynamic hotplug state exists while any device does; each device is
+ * an instance of it.
  */
 
 #include <linux/cpu.h>
@@ -40,14 +43,14 @@ static void vmxp_repin(struct work_struct *work)
 
 		task = rcu_dereference_protected(pq->task,
 						 lockdep_is_held(&pp->lock));
-		if (task && pq->cpu >= 0)
+		if (task)
 			vmxp_thread_affine(pq, task);
 	}
 	mutex_unlock(&pp->lock);
 	cpus_read_unlock();
 }
 
-static int vmxp_cpu_online(unsigned int cpu, struct hlist_node *node)
+static int vmxp_cpu_changed(unsigned int cpu, struct hlist_node *node)
 {
 	struct vmxp_dev *pp = hlist_entry(node, struct vmxp_dev,
 					  cpuhp_node);
@@ -78,7 +81,8 @@ static int vmxp_cpuhp_add_instance(struct vmxp_dev *pp)
 	if (!vmxp_cpuhp_users) {
 		err = cpuhp_setup_state_multi(CPUHP_AP_ONLINE_DYN,
 					      "net/vmxnet3_poll:online",
-					      vmxp_cpu_online, NULL);
+					      vmxp_cpu_changed,
+					      vmxp_cpu_changed);
 		if (err < 0)
 			goto out;
 		vmxp_cpuhp_state = err;

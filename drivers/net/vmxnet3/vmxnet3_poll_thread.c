@@ -192,20 +192,26 @@ static int vmxp_thread(void *data)
 }
 
 /*
- * A thread pinned to a CPU that is not active is left where it is; it is
- * pinned once the CPU is active again (vmxnet3_poll_cpuhp.c).
+ * The queue's CPUs: its pinned CPU, else its interrupt's affinity.  When
+ * neither has an active CPU, the CPUs any unbound kernel thread may use
+ * (not isolated ones); pinned again once the CPU is active
+ * (vmxnet3_poll_cpuhp.c).
  */
 static const struct cpumask *vmxp_cpumask(struct vmxp_queue *pq)
 {
 	const struct cpumask *mask;
 	int cpu = pq->cpu;
 
-	if (cpu >= 0)
-		return cpu_active(cpu) ? cpumask_of(cpu) : NULL;
-	mask = irq_get_affinity_mask(vmxp_irq_of(pq));
-	if (!mask || !cpumask_intersects(mask, cpu_active_mask))
-		return cpu_possible_mask;
-	return mask;
+	if (cpu >= 0) {
+		if (cpu_active(cpu))
+			return cpumask_of(cpu);
+	} else {
+		mask = irq_get_affinity_mask(vmxp_irq_of(pq));
+		if (mask && cpumask_intersects(mask, cpu_active_mask))
+			return mask;
+	}
+	mask = vmxp_housekeeping();
+	return cpumask_intersects(mask, cpu_active_mask) ? mask : cpu_possible_mask;
 }
 
 /* the thread's CPUs from the queue's settings; pp->lock */
@@ -216,8 +222,6 @@ void vmxp_thread_affine(struct vmxp_queue *pq,
 	int err;
 
 	lockdep_assert_held(&pq->pp->lock);
-	if (!mask)
-		return;
 	err = set_cpus_allowed_ptr(task, mask);
 	if (err)
 		netdev_warn(pq->pp->adapter->netdev,
@@ -240,7 +244,6 @@ static void vmxp_thread_setup(struct vmxp_queue *pq,
 
 static noinline int vmxp_thread_start(struct vmxp_queue *pq)
 {
-	const struct cpumask *mask;
 	struct task_struct *task;
 	unsigned int cpu;
 
@@ -263,8 +266,7 @@ static noinline int vmxp_thread_start(struct vmxp_queue *pq)
 	 * changes of isolated CPUs move such threads, over what this
 	 * driver set.  vmxp_thread_setup() widens it to the queue's CPUs.
 	 */
-	mask = vmxp_cpumask(pq);
-	cpu = mask ? cpumask_first_and(mask, cpu_active_mask) : nr_cpu_ids;
+	cpu = cpumask_first_and(vmxp_cpumask(pq), cpu_active_mask);
 	kthread_bind(task, cpu < nr_cpu_ids ? cpu : cpumask_first(cpu_active_mask));
 	vmxp_thread_setup(pq, task);
 	WRITE_ONCE(pq->wake, false);
