@@ -51,6 +51,18 @@ polled_200 "in kthread mode"
 # queue, and turning it off again (7.x waits until NAPI is released) ends
 in_ns srv sh -c "echo 1 > $t" || fail "cannot turn threaded NAPI on beside kthread mode"
 udp_rr_run 200 >/dev/null || fail "ping-pong with the core's NAPI thread serving failed"
+# meanwhile the polling thread sleeps: an interrupt wakes it once the
+# core's is off, so it wakes on a timeout only a few times a second
+# (it woke every jiffy, 250 times a second on Debian's kernels)
+pid=$(pq srv "$SRV_IF" 0 pid)
+switches() { awk '/ctxt_switches/ { n += $2 } END { print n }' "/proc/$pid/status"; }
+s0=$(switches)
+sleep 2
+s1=$(switches)
+log "polling thread's context switches in 2 s, idle, threaded NAPI on: $((s1 - s0))"
+[ $((s1 - s0)) -le 20 ] || fail "the polling thread woke $((s1 - s0)) times in 2 s beside the core's"
+dmesg | tail -n +$((mark + 1)) | grep -q "rx-0: .*threaded NAPI is on: its thread polls" ||
+	fail "no kernel message on the hand-over"
 in_ns srv timeout 30 sh -c "echo 0 > $t" ||
 	fail "turning threaded NAPI off again did not end within 30 s"
 polled_200 "after threaded NAPI was off again"

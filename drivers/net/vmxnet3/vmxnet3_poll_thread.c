@@ -137,9 +137,16 @@ static int vmxp_thread(void *data)
 				 * while the core's threaded NAPI came on:
 				 * its thread polls and unmasks
 				 */
-				if (vmxp_core_threaded(napi) &&
-				    READ_ONCE(pq->irq_masked))
-					vmxp_kick(pq);
+				if (vmxp_core_threaded(napi)) {
+					if (READ_ONCE(pq->irq_masked))
+						vmxp_kick(pq);
+					/* an interrupt wakes us once it is
+					 * off again; a quiet queue waits
+					 * for the timeout
+					 */
+					vmxp_thread_wait(pq, HZ);
+					continue;
+				}
 				/* someone else polls: they wake us when done */
 				vmxp_thread_wait(pq, 1);
 				continue;
@@ -152,6 +159,10 @@ static int vmxp_thread(void *data)
 		 */
 		if (unlikely(napi_disable_pending(napi) ||
 			     vmxp_core_threaded(napi))) {
+			if (!napi_disable_pending(napi))
+				netdev_info(pq->pp->adapter->netdev,
+					    "rx-%u: the kernel's threaded NAPI is on: its thread polls this queue until it is off\n",
+					    pq->qid);
 			vmxp_thread_release(pq);
 			owner = false;
 			vmxp_thread_wait(pq, 1);
