@@ -93,22 +93,24 @@ static inline bool vmxp_xps_set(struct net_device *dev)
 }
 
 /*
- * Hand what GRO holds to the stack, as napi_complete_done() would.  This is
+ * Hand what GRO holds to the stack, as napi_complete_done() would, or,
+ * with @flush_old (a pass that used its budget), only what is older than
+ * a jiffy, as the core's poll loop does on HZ >= 1000 kernels.  This is
  * gro_normal_list() with the exported netif_receive_skb_list() (6.12 does
  * not export netif_receive_skb_list_internal()).  From 6.15 GRO's state
  * is napi->gro, a struct gro_node.
  */
-static inline void vmxp_gro_flush(struct napi_struct *napi)
+static inline void vmxp_gro_flush(struct napi_struct *napi, bool flush_old)
 {
 #ifdef VMXNET3_POLL_HAVE_GRO_NODE
 	struct gro_node *gro = &napi->gro;
 
-	gro_flush(gro, false);
+	gro_flush(gro, flush_old);
 #else
 	struct napi_struct *gro = napi;
 
 	if (napi->gro_bitmask)
-		napi_gro_flush(napi, false);
+		napi_gro_flush(napi, flush_old);
 #endif
 	if (gro->rx_count) {
 		netif_receive_skb_list(&gro->rx_list);

@@ -69,8 +69,8 @@ static int vmxp_thread_pass(struct vmxp_queue *pq)
 {
 	struct napi_struct *napi = &pq->rq->napi;
 	struct vmxp_bpf_ctx bpf_ctx;
+	int work, budget;
 	void *have;
-	int work;
 
 	/* an interrupt from here on keeps the thread from sleeping */
 	smp_store_mb(pq->wake, false);
@@ -79,9 +79,10 @@ static int vmxp_thread_pass(struct vmxp_queue *pq)
 	vmxp_bpf_ctx_set(&bpf_ctx);
 	have = netpoll_poll_lock(napi);
 	WRITE_ONCE(pq->thread_polling, true);
-	work = napi->poll(napi, READ_ONCE(pq->budget));
+	budget = READ_ONCE(pq->budget);
+	work = napi->poll(napi, budget);
 	WRITE_ONCE(pq->thread_polling, false);
-	vmxp_gro_flush(napi);
+	vmxp_gro_flush(napi, HZ >= 1000 && work >= budget);
 	netpoll_poll_unlock(have);
 	vmxp_bpf_ctx_clear(&bpf_ctx);
 	local_bh_enable();
