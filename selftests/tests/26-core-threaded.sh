@@ -66,4 +66,6 @@ dmesg | tail -n +$((mark + 1)) | grep -q "rx-0: .*threaded NAPI is on: its threa
 in_ns srv timeout 30 sh -c "echo 0 > $t" ||
 	fail "turning threaded NAPI off again did not end within 30 s"
 polled_200 "after threaded NAPI was off again"
+dmesg | tail -n +$((mark + 1)) | grep -q "rx-0: .*threaded NAPI is off: the polling thread polls" ||
+	fail "no kernel message on the take-back"
 vmx_unload

@@ -231,10 +231,13 @@ int vmxp_set_rt_priority(struct vmxp_queue *pq, int prio)
 				    pq->qid, prio, MAX_RT_PRIO / 2);
 		return -EOPNOTSUPP;
 	}
+	/* the thread's CPUs are applied again: as vmxp_set_cpu() */
+	cpus_read_lock();
 	mutex_lock(&pq->pp->lock);
 	WRITE_ONCE(pq->rt_priority, prio);
 	vmxp_thread_apply(pq);
 	mutex_unlock(&pq->pp->lock);
+	cpus_read_unlock();
 	return 0;
 }
 
@@ -290,6 +293,9 @@ int vmxp_init(struct vmxnet3_adapter *adapter)
 
 	pp = devm_kzalloc(dev, struct_size(pp, q, n), GFP_KERNEL);
 	if (!pp)
+		return -ENOMEM;
+	pp->cpus = devm_kzalloc(dev, cpumask_size(), GFP_KERNEL);
+	if (!pp->cpus)
 		return -ENOMEM;
 	pp->adapter = adapter;
 	pp->nr_queues = n;

@@ -36,14 +36,25 @@ static inline void vmxp_link_queue(struct net_device *dev,
 #endif
 }
 
-/* the CPUs unbound kernel threads run on (isolcpus=, nohz_full=) */
-static inline const struct cpumask *vmxp_housekeeping(void)
+/*
+ * Into @dst, the CPUs that are neither isolcpus= (domain) nor nohz_full=
+ * ones and, from 7.0, in no isolated cpuset partition.  From 7.0 the
+ * domain mask changes at run time and is freed after a grace period.
+ * Before 6.2 one mask serves every flag that was set.
+ */
+static inline void vmxp_housekeeping(struct cpumask *dst)
 {
-#ifdef VMXNET3_POLL_HAVE_HK_TYPE_KTHREAD
-	return housekeeping_cpumask(HK_TYPE_KTHREAD);
-#else
-	return housekeeping_cpumask(HK_FLAG_KTHREAD);
+	rcu_read_lock();
+#ifdef VMXNET3_POLL_HAVE_HK_TYPE
+	cpumask_and(dst, housekeeping_cpumask(HK_TYPE_DOMAIN),
+		    housekeeping_cpumask(HK_TYPE_KTHREAD));
+#ifdef VMXNET3_POLL_HAVE_HK_TYPE_KERNEL_NOISE
+	cpumask_and(dst, dst, housekeeping_cpumask(HK_TYPE_KERNEL_NOISE));
 #endif
+#else
+	cpumask_copy(dst, housekeeping_cpumask(HK_FLAG_DOMAIN | HK_FLAG_KTHREAD));
+#endif
+	rcu_read_unlock();
 }
 
 static inline void vmxp_link_irq(struct napi_struct *napi, int irq)

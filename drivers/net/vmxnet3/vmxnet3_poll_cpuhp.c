@@ -80,7 +80,7 @@ static int vmxp_cpuhp_add_instance(struct vmxp_dev *pp)
 	mutex_lock(&vmxp_cpuhp_mutex);
 	if (!vmxp_cpuhp_users) {
 		err = cpuhp_setup_state_multi(CPUHP_AP_ONLINE_DYN,
-					      "net/vmxnet3_poll:online",
+					      "net/vmxnet3_poll:cpus",
 					      vmxp_cpu_changed,
 					      vmxp_cpu_changed);
 		if (err < 0)
@@ -102,8 +102,8 @@ out:
 
 /*
  * Probe, not under pp->lock.  Without a hotplug state (none free) the
- * device works, but a pinned thread stays where the scheduler moved it
- * when its CPU went down, until the cpu file is written again.
+ * device works, but a thread stays where the scheduler moved it when a
+ * CPU of its went down, until the cpu file is written again.
  */
 int vmxp_cpuhp_add(struct vmxp_dev *pp, struct device *dev)
 {
@@ -112,7 +112,7 @@ int vmxp_cpuhp_add(struct vmxp_dev *pp, struct device *dev)
 	INIT_WORK(&pp->repin_work, vmxp_repin);
 	err = vmxp_cpuhp_add_instance(pp);
 	if (err) {
-		dev_warn(dev, "cannot follow CPU hotplug (%d): a pinned poller whose CPU goes offline is not pinned again\n",
+		dev_warn(dev, "cannot follow CPU hotplug (%d): a poller whose CPU goes offline does not get its CPUs back\n",
 			 err);
 		return 0;
 	}

@@ -6,7 +6,7 @@
  *   vmxnet3_poll_modes.c    the table of modes, irq mode
  *   vmxnet3_poll_busy.c     busy-poll mode
  *   vmxnet3_poll_thread.c   kthread mode: the polling thread
- *   vmxnet3_poll_cpuhp.c    pinned threads back on their CPU after hotplug
+ *   vmxnet3_poll_cpuhp.c    threads' CPUs again after CPU hotplug
  *   vmxnet3_poll_params.c   mode and counter names, module parameters
  *   vmxnet3_poll_sysfs.c    vmxnet3_poll/rx-<N>/, added and removed there
  *   vmxnet3_poll_ethtool.c  private flags and counters
@@ -129,7 +129,8 @@ struct vmxp_dev {
 	/* activated with tx queue N reaped by rx queue N's NAPI, pp->lock */
 	bool txq_paired;
 	struct hlist_node cpuhp_node;	/* vmxnet3_poll_cpuhp.c */
-	struct work_struct repin_work;	/* pins threads after CPU hotplug */
+	struct work_struct repin_work;	/* threads' CPUs after CPU hotplug */
+	struct cpumask *cpus;		/* a thread's CPUs, pp->lock */
 	struct vmxp_queue q[];
 };
 

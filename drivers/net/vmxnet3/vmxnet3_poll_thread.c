@@ -113,6 +113,22 @@ static void vmxp_thread_rt_pause(struct vmxp_queue *pq, u64 *since)
 	*since = ktime_get_ns();
 }
 
+/* the kernel log tells when the core's threaded NAPI takes the queue over */
+static void vmxp_thread_core(struct vmxp_queue *pq, bool *core, bool now)
+{
+	if (*core == now)
+		return;
+	*core = now;
+	if (now)
+		netdev_info(pq->pp->adapter->netdev,
+			    "rx-%u: the kernel's threaded NAPI is on: its thread polls this queue until it is off\n",
+			    pq->qid);
+	else
+		netdev_info(pq->pp->adapter->netdev,
+			    "rx-%u: the kernel's threaded NAPI is off: the polling thread polls this queue again\n",
+			    pq->qid);
+}
+
 /*
  * Not freezable: a frozen thread cannot be stopped (kthread_stop() does
  * not thaw it), and system sleep and power-off stop the device with the
@@ -124,7 +140,7 @@ static int vmxp_thread(void *data)
 	struct vmxp_queue *pq = data;
 	struct napi_struct *napi = &pq->rq->napi;
 	u64 running_since = ktime_get_ns();
-	bool owner = false;
+	bool owner = false, core = false;
 	u64 last_work = 0;
 	unsigned int idle;
 
@@ -139,6 +155,7 @@ static int vmxp_thread(void *data)
 				 * its thread polls and unmasks
 				 */
 				if (vmxp_core_threaded(napi)) {
+					vmxp_thread_core(pq, &core, true);
 					if (READ_ONCE(pq->irq_masked))
 						vmxp_kick(pq);
 					/* an interrupt wakes us once it is
@@ -152,6 +169,7 @@ static int vmxp_thread(void *data)
 				vmxp_thread_wait(pq, 1);
 				continue;
 			}
+			vmxp_thread_core(pq, &core, false);
 			last_work = ktime_get_ns();
 		}
 
@@ -161,9 +179,7 @@ static int vmxp_thread(void *data)
 		if (unlikely(napi_disable_pending(napi) ||
 			     vmxp_core_threaded(napi))) {
 			if (!napi_disable_pending(napi))
-				netdev_info(pq->pp->adapter->netdev,
-					    "rx-%u: the kernel's threaded NAPI is on: its thread polls this queue until it is off\n",
-					    pq->qid);
+				vmxp_thread_core(pq, &core, true);
 			vmxp_thread_release(pq);
 			owner = false;
 			vmxp_thread_wait(pq, 1);
@@ -204,26 +220,30 @@ static int vmxp_thread(void *data)
 }
 
 /*
- * The queue's CPUs: its pinned CPU, else its interrupt's affinity.  When
- * neither has an active CPU, the CPUs any unbound kernel thread may use
- * (not isolated ones); pinned again once the CPU is active
- * (vmxnet3_poll_cpuhp.c).
+ * The queue's CPUs: its pinned CPU; else its interrupt's affinity less
+ * isolated CPUs (vmxp_housekeeping()), or only those when it has no other
+ * (the user's choice).  A pinned CPU that is not active, or an affinity
+ * without an active CPU: the housekeeping CPUs, until the CPU hotplug
+ * that changed it is over (vmxnet3_poll_cpuhp.c).  pp->lock.
  */
 static const struct cpumask *vmxp_cpumask(struct vmxp_queue *pq)
 {
-	const struct cpumask *mask;
+	struct cpumask *hk = pq->pp->cpus;
+	const struct cpumask *irq;
 	int cpu = pq->cpu;
 
-	if (cpu >= 0) {
-		if (cpu_active(cpu))
-			return cpumask_of(cpu);
-	} else {
-		mask = irq_get_affinity_mask(vmxp_irq_of(pq));
-		if (mask && cpumask_intersects(mask, cpu_active_mask))
-			return mask;
+	lockdep_assert_held(&pq->pp->lock);
+	if (cpu >= 0 && cpu_active(cpu))
+		return cpumask_of(cpu);
+	vmxp_housekeeping(hk);
+	if (cpu < 0) {
+		irq = irq_get_affinity_mask(vmxp_irq_of(pq));
+		if (irq && cpumask_intersects(irq, cpu_active_mask)) {
+			cpumask_and(hk, hk, irq);
+			return cpumask_intersects(hk, cpu_active_mask) ? hk : irq;
+		}
 	}
-	mask = vmxp_housekeeping();
-	return cpumask_intersects(mask, cpu_active_mask) ? mask : cpu_possible_mask;
+	return cpumask_intersects(hk, cpu_active_mask) ? hk : cpu_possible_mask;
 }
 
 /* the thread's CPUs from the queue's settings; pp->lock */
@@ -235,7 +255,10 @@ void vmxp_thread_affine(struct vmxp_queue *pq,
 
 	lockdep_assert_held(&pq->pp->lock);
 	err = set_cpus_allowed_ptr(task, mask);
-	if (err)
+	/* -EINVAL: the CPU went down meanwhile (a caller without
+	 * cpus_read_lock()); that hotplug's re-pin work comes after us
+	 */
+	if (err && err != -EINVAL)
 		netdev_warn(pq->pp->adapter->netdev,
 			    "rx-%u: cannot set poller affinity: %d\n",
 			    pq->qid, err);
