@@ -28,6 +28,8 @@ prefer() {
 		echo $flush > /sys/class/net/$SRV_IF/gro_flush_timeout" || fail "cannot set defer/timeout"
 	measure "$1, SO_PREFER_BUSY_POLL" -b 1000 -P -B 8
 }
+python3 -c 'import socket; socket.socket(socket.AF_INET, socket.SOCK_DGRAM).setsockopt(socket.SOL_SOCKET, 69, 1)' \
+	2>/dev/null || skip "no SO_PREFER_BUSY_POLL in this kernel (before 5.11)"
 
 vmx_load stock
 vmx_setup
