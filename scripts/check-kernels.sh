@@ -18,7 +18,7 @@
 # series is make check-debug KSRC=<its source>).
 # RT lanes: the images and headers are bookworm packages, installed as
 # root when missing.  Every lane gets twice each test's time limit
-# (lockdep, RT).  Ends with one line per lane: passed, failed, skipped,
+# (RT, older cores).  Ends with one line per lane: passed, failed, skipped,
 # build and suite time; fails if any lane failed.
 set -uo pipefail
 
@@ -100,6 +100,10 @@ for lane in "${lanes[@]}"; do
 	[ "$rc" = 0 ] || failed=1
 	summary+=("$(printf '%-8s %-28s %s' "$lane" "$kver" \
 		"$counts; kernel ready $((t1 - t0)) s, suite $((t2 - t1)) s")")
+	# what did not pass, and why
+	while read -r l; do
+		summary+=("$(printf '%-8s   %s' '' "$l")")
+	done < <(grep -E '^(not ok |ok .*# SKIP)' "$logs/$lane.log" | sed 's/^ok [0-9]* /skipped /; s/^not ok [0-9]* /failed  /')
 done
 
 echo "# check-kernels, per lane (logs: $logs):"
