@@ -24,9 +24,19 @@ pq srv "$SRV_IF" 0 cpu 1
 assert_eq "affinity, cpu=1" "$(taskset -pc "$pid" | awk '{ print $NF }')" 1
 pq srv "$SRV_IF" 0 cpu 0
 assert_eq "affinity, cpu=0" "$(taskset -pc "$pid" | awk '{ print $NF }')" 0
-pq srv "$SRV_IF" 0 rt_priority 10
-assert_eq "policy, rt_priority=10" "$(chrt -p "$pid" | sed -n 's/.*policy: *//p' | head -n 1)" SCHED_FIFO
-assert_eq "priority" "$(chrt -p "$pid" | sed -n 's/.*priority: *//p')" 10
+# 10; kernels that export no sched_setattr_nocheck() (5.10) let a module
+# set only 0, 1 and 50: there 10 fails with EOPNOTSUPP and 50 is used
+prio=10
+if ! out=$(ip netns exec srv bash -c 'printf 10 > "$1"' _ \
+	"/sys/class/net/$SRV_IF/vmxnet3_poll/rx-0/rt_priority" 2>&1); then
+	case $out in
+	*"not supported"*) log "rt_priority 10: $out; 50 instead"; prio=50 ;;
+	*) fail "rt_priority 10: $out" ;;
+	esac
+	pq srv "$SRV_IF" 0 rt_priority 50
+fi
+assert_eq "policy, rt_priority=$prio" "$(chrt -p "$pid" | sed -n 's/.*policy: *//p' | head -n 1)" SCHED_FIFO
+assert_eq "priority" "$(chrt -p "$pid" | sed -n 's/.*priority: *//p')" $prio
 pq srv "$SRV_IF" 0 rt_priority 0
 assert_eq "policy, rt_priority=0" "$(chrt -p "$pid" | sed -n 's/.*policy: *//p' | head -n 1)" SCHED_OTHER
 ip netns exec cli ping -q -c 5 -i 0.2 "$SRV_IP" >/dev/null || fail "no traffic with pollers"
