@@ -40,10 +40,12 @@ probe XPS_MAPS linux/netdevice.h \
 probe ETHTOOL_SPRINTF linux/ethtool.h 'ethtool_sprintf(data, "%s", "x");'
 probe CONST_KOBJ_TYPE linux/kobject.h \
 	'static const struct kobj_type t = { }; return kobject_init_and_add(kobj, &t, NULL, "x");'
-probe HK_TYPE linux/sched/isolation.h \
-	'return cpumask_weight(housekeeping_cpumask(HK_TYPE_DOMAIN)) + HK_TYPE_KTHREAD;'
-probe HK_TYPE_KERNEL_NOISE linux/sched/isolation.h \
-	'return cpumask_weight(housekeeping_cpumask(HK_TYPE_KERNEL_NOISE));'
+probe HK_TYPE_DOMAIN linux/sched/isolation.h \
+	'return cpumask_weight(housekeeping_cpumask(HK_TYPE_DOMAIN));'
+probe HK_TYPE_KTHREAD linux/sched/isolation.h \
+	'return cpumask_weight(housekeeping_cpumask(HK_TYPE_KTHREAD));'
+probe HK_TYPE_TICK linux/sched/isolation.h \
+	'return cpumask_weight(housekeeping_cpumask(HK_TYPE_TICK));'
 probe SCHED_SETATTR_NOCHECK 'linux/sched.h uapi/linux/sched/types.h' \
 	'struct sched_attr a = { }; return sched_setattr_nocheck(current, &a);'
 

@@ -74,9 +74,9 @@ follows_irq() { # follows_irq WHEN
 	done
 	assert_eq "rx-0 thread's CPUs = irq $irq's, $1" "$(thread_cpus)" "$(irq_cpus)"
 }
-if [ -w /sys/devices/system/cpu/cpu1/online ]; then
-	defer "echo 1 >/sys/devices/system/cpu/cpu1/online"
-	echo 0 >/sys/devices/system/cpu/cpu1/online || fail "offline cpu1"
+# (the guest has no isolated CPUs: the thread gets all of the IRQ's)
+defer "echo 1 >/sys/devices/system/cpu/cpu1/online 2>/dev/null || :"
+if echo 0 2>/dev/null >/sys/devices/system/cpu/cpu1/online; then
 	follows_irq "cpu 1 offline"
 	echo 1 >/sys/devices/system/cpu/cpu1/online || fail "online cpu1"
 	follows_irq "cpu 1 back"

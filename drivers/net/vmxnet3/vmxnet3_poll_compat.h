@@ -37,22 +37,28 @@ static inline void vmxp_link_queue(struct net_device *dev,
 }
 
 /*
- * Into @dst, the CPUs that are neither isolcpus= (domain) nor nohz_full=
- * ones and, from 7.0, in no isolated cpuset partition.  From 7.0 the
- * domain mask changes at run time and is freed after a grace period.
- * Before 6.2 one mask serves every flag that was set.
+ * Into @dst, the CPUs that are neither isolcpus= (domain, nohz) nor
+ * nohz_full= ones and, from 7.0, in no isolated cpuset partition.  From
+ * 7.0 the domain mask changes at run time and is freed after a grace
+ * period: each mask is read once, under RCU (7.x makes KTHREAD an alias
+ * of DOMAIN, and TICK of the nohz mask).  Before 5.18 one mask serves
+ * every flag that was set.
  */
 static inline void vmxp_housekeeping(struct cpumask *dst)
 {
 	rcu_read_lock();
-#ifdef VMXNET3_POLL_HAVE_HK_TYPE
-	cpumask_and(dst, housekeeping_cpumask(HK_TYPE_DOMAIN),
-		    housekeeping_cpumask(HK_TYPE_KTHREAD));
-#ifdef VMXNET3_POLL_HAVE_HK_TYPE_KERNEL_NOISE
-	cpumask_and(dst, dst, housekeeping_cpumask(HK_TYPE_KERNEL_NOISE));
+#ifdef VMXNET3_POLL_HAVE_HK_TYPE_DOMAIN
+	cpumask_copy(dst, housekeeping_cpumask(HK_TYPE_DOMAIN));
+#ifdef VMXNET3_POLL_HAVE_HK_TYPE_KTHREAD
+	if (HK_TYPE_KTHREAD != HK_TYPE_DOMAIN)
+		cpumask_and(dst, dst, housekeeping_cpumask(HK_TYPE_KTHREAD));
+#endif
+#ifdef VMXNET3_POLL_HAVE_HK_TYPE_TICK
+	cpumask_and(dst, dst, housekeeping_cpumask(HK_TYPE_TICK));
 #endif
 #else
-	cpumask_copy(dst, housekeeping_cpumask(HK_FLAG_DOMAIN | HK_FLAG_KTHREAD));
+	cpumask_copy(dst, housekeeping_cpumask(HK_FLAG_DOMAIN | HK_FLAG_KTHREAD |
+					       HK_FLAG_TICK));
 #endif
 	rcu_read_unlock();
 }

@@ -240,7 +240,9 @@ static const struct cpumask *vmxp_cpumask(struct vmxp_queue *pq)
 		irq = irq_get_affinity_mask(vmxp_irq_of(pq));
 		if (irq && cpumask_intersects(irq, cpu_active_mask)) {
 			cpumask_and(hk, hk, irq);
-			return cpumask_intersects(hk, cpu_active_mask) ? hk : irq;
+			if (!cpumask_intersects(hk, cpu_active_mask))
+				cpumask_copy(hk, irq);
+			return hk;
 		}
 	}
 	return cpumask_intersects(hk, cpu_active_mask) ? hk : cpu_possible_mask;
@@ -258,7 +260,7 @@ void vmxp_thread_affine(struct vmxp_queue *pq,
 	/* -EINVAL: the CPU went down meanwhile (a caller without
 	 * cpus_read_lock()); that hotplug's re-pin work comes after us
 	 */
-	if (err && err != -EINVAL)
+	if (err && (err != -EINVAL || !pq->pp->follows_hotplug))
 		netdev_warn(pq->pp->adapter->netdev,
 			    "rx-%u: cannot set poller affinity: %d\n",
 			    pq->qid, err);
