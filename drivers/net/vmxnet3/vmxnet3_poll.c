@@ -166,13 +166,19 @@ static int vmxp_switch(struct vmxp_queue *pq, int mode)
 	return 0;
 }
 
+/*
+ * Lock order: cpus_read_lock(), then pp->lock.  A thread that starts
+ * gets its CPUs (vmxp_cpumask()) with no CPU going down meanwhile.
+ */
 int vmxp_set_mode(struct vmxp_queue *pq, int mode)
 {
 	int err;
 
+	cpus_read_lock();
 	mutex_lock(&pq->pp->lock);
 	err = vmxp_switch(pq, mode);
 	mutex_unlock(&pq->pp->lock);
+	cpus_read_unlock();
 	return err;
 }
 
@@ -182,6 +188,7 @@ int vmxp_set_all_modes(struct vmxp_dev *pp, int mode)
 	unsigned int i, done;
 	int err = 0;
 
+	cpus_read_lock();
 	mutex_lock(&pp->lock);
 	for (done = 0; done < pp->nr_queues; done++) {
 		pp->q[done].saved_mode = pp->q[done].mode;
@@ -193,6 +200,7 @@ int vmxp_set_all_modes(struct vmxp_dev *pp, int mode)
 		for (i = 0; i < done; i++)
 			vmxp_switch(&pp->q[i], pp->q[i].saved_mode);
 	mutex_unlock(&pp->lock);
+	cpus_read_unlock();
 	return err;
 }
 
@@ -358,6 +366,11 @@ void vmxp_start(struct vmxnet3_adapter *adapter)
 	unsigned int i;
 	int err;
 
+	/* not under the hotplug lock: from 6.14 this takes the netdev lock */
+	for (i = 0; i < pp->nr_queues && i < adapter->num_rx_queues; i++)
+		vmxp_link_irq(&pp->q[i].rq->napi, vmxp_irq_of(&pp->q[i]));
+
+	cpus_read_lock();	/* as vmxp_set_mode() */
 	mutex_lock(&pp->lock);
 	pp->reset_failures = 0;
 	cancel_delayed_work(&pp->reset_retry);
@@ -371,9 +384,6 @@ void vmxp_start(struct vmxnet3_adapter *adapter)
 			vmxp_leave(pq);
 			vmxp_set_mode_of(pq, VMXNET3_POLL_IRQ);
 		}
-		if (i < adapter->num_rx_queues)
-			vmxp_link_irq(&pq->rq->napi,
-				      vmxp_irq_of(pq));
 		err = vmxp_enter(pq);
 		if (err) {
 			netdev_warn(adapter->netdev,
@@ -386,6 +396,7 @@ void vmxp_start(struct vmxnet3_adapter *adapter)
 		   adapter->share_intr == VMXNET3_INTR_BUDDYSHARE);
 	WRITE_ONCE(pp->active, true);
 	mutex_unlock(&pp->lock);
+	cpus_read_unlock();
 }
 
 void vmxp_stop(struct vmxnet3_adapter *adapter)

@@ -116,7 +116,5 @@ int vmxp_cpuhp_add(struct vmxp_dev *pp, struct device *dev)
 			 err);
 		return 0;
 	}
-	err = devm_add_action_or_reset(dev, vmxp_cpuhp_del, pp);
-	pp->follows_hotplug = !err;
-	return err;
+	return devm_add_action_or_reset(dev, vmxp_cpuhp_del, pp);
 }

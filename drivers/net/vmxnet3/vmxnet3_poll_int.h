@@ -130,7 +130,6 @@ struct vmxp_dev {
 	bool txq_paired;
 	struct hlist_node cpuhp_node;	/* vmxnet3_poll_cpuhp.c */
 	struct work_struct repin_work;	/* threads' CPUs after CPU hotplug */
-	bool follows_hotplug;		/* a hotplug instance, from probe on */
 	struct cpumask *cpus;		/* vmxp_cpumask()'s, pp->lock */
 	struct vmxp_queue q[];
 };

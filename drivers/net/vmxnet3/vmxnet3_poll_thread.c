@@ -140,7 +140,7 @@ static int vmxp_thread(void *data)
 	struct vmxp_queue *pq = data;
 	struct napi_struct *napi = &pq->rq->napi;
 	u64 running_since = ktime_get_ns();
-	bool owner = false, core = false;
+	bool owner = false, core = false, disabling;
 	u64 last_work = 0;
 	unsigned int idle;
 
@@ -176,9 +176,9 @@ static int vmxp_thread(void *data)
 		/* napi_disable() waits; so does turning the core's threaded
 		 * NAPI off again (7.x: until NAPI is released)
 		 */
-		if (unlikely(napi_disable_pending(napi) ||
-			     vmxp_core_threaded(napi))) {
-			if (!napi_disable_pending(napi))
+		disabling = napi_disable_pending(napi);
+		if (unlikely(disabling || vmxp_core_threaded(napi))) {
+			if (!disabling)
 				vmxp_thread_core(pq, &core, true);
 			vmxp_thread_release(pq);
 			owner = false;
@@ -242,25 +242,28 @@ static const struct cpumask *vmxp_cpumask(struct vmxp_queue *pq)
 			cpumask_and(hk, hk, irq);
 			if (!cpumask_intersects(hk, cpu_active_mask))
 				cpumask_copy(hk, irq);
-			return hk;
 		}
 	}
+	/* also a copy of an affinity that a /proc/irq write changed meanwhile */
 	return cpumask_intersects(hk, cpu_active_mask) ? hk : cpu_possible_mask;
 }
 
-/* the thread's CPUs from the queue's settings; pp->lock */
+/*
+ * The thread's CPUs from the queue's settings.  pp->lock, and
+ * cpus_read_lock(), so that no CPU of the mask goes down before the
+ * scheduler has it (not asserted: lockdep_assert_cpus_held() is not
+ * exported).
+ */
 void vmxp_thread_affine(struct vmxp_queue *pq,
 			struct task_struct *task)
 {
-	const struct cpumask *mask = vmxp_cpumask(pq);
+	const struct cpumask *mask;
 	int err;
 
 	lockdep_assert_held(&pq->pp->lock);
+	mask = vmxp_cpumask(pq);
 	err = set_cpus_allowed_ptr(task, mask);
-	/* -EINVAL: the CPU went down meanwhile (a caller without
-	 * cpus_read_lock()); that hotplug's re-pin work comes after us
-	 */
-	if (err && (err != -EINVAL || !pq->pp->follows_hotplug))
+	if (err)
 		netdev_warn(pq->pp->adapter->netdev,
 			    "rx-%u: cannot set poller affinity: %d\n",
 			    pq->qid, err);
