@@ -244,15 +244,18 @@ static const struct cpumask *vmxp_cpumask(struct vmxp_queue *pq)
 				cpumask_copy(hk, irq);
 		}
 	}
-	/* also a copy of an affinity that a /proc/irq write changed meanwhile */
+	if (cpumask_intersects(hk, cpu_active_mask))
+		return hk;
+	/* a copy of an affinity that a /proc/irq write changed meanwhile */
+	vmxp_housekeeping(hk);
 	return cpumask_intersects(hk, cpu_active_mask) ? hk : cpu_possible_mask;
 }
 
 /*
  * The thread's CPUs from the queue's settings.  pp->lock, and
  * cpus_read_lock(), so that no CPU of the mask goes down before the
- * scheduler has it (not asserted: lockdep_assert_cpus_held() is not
- * exported).
+ * scheduler has it (not asserted: lockdep_assert_cpus_held() is
+ * exported to modules only from 7.x).
  */
 void vmxp_thread_affine(struct vmxp_queue *pq,
 			struct task_struct *task)
