@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # kernels.sh [--rt]: the installed kernels this project can build for and
-# boot in QEMU: a supported series (patches/<series>/), headers and a
+# boot in QEMU: a supported series (VMX_SERIES, lib.sh), headers and a
 # vmlinuz.  One release per line, oldest series first.  PREEMPT_RT
 # kernels (Debian's -rt flavour) only with --rt, and then only those: make
 # check runs the generic ones, make check-kernels both.
@@ -23,7 +23,7 @@ for v in /boot/vmlinuz-*; do
 	*) [ $rt = 0 ] || continue ;;
 	esac
 	series=$(kernel_series "$kver")
-	[ -n "$series" ] && [ -f "$top/patches/$series/series" ] || continue
+	[ -n "$series" ] && series_supported "$series" || continue
 	[ -f "/lib/modules/$kver/build/Makefile" ] || continue
 	echo "$kver"
 done | sort -V

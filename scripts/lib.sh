@@ -29,3 +29,29 @@ test_dirty() { grep -q '^# guest: dirty' "$1"; }
 # cmdline_arg NAME: the value of vmx.NAME=VALUE on this kernel's command
 # line (in the guest: what qemu-run.sh -a passed), nothing if absent
 cmdline_arg() { sed -n "s/.*vmx\.$1=\([^ ]*\).*/\1/p" /proc/cmdline; }
+
+# The kernel series the hook patches (patches/series) are built and tested
+# on, oldest first, and the one scripts/patches.sh generates them against
+# (its source is a package of this Debian release: make check checks them).
+VMX_SERIES="5.10 6.1 6.12 7.3"
+VMX_BASE_SERIES=6.12
+
+# series_supported SERIES: one of VMX_SERIES
+series_supported() { [[ " $VMX_SERIES " == *" $1 "* ]]; }
+
+# series_patches SERIESFILE SRC: the patches of SERIESFILE that apply to
+# the upstream tree SRC, in order; "PATCH if FILE" only where SRC has FILE.
+# A line of another form: an error naming it.
+series_patches() {
+	local p cond file rest n=0
+	while read -r p cond file rest; do
+		n=$((n + 1))
+		case $p in '' | '#'*) continue ;; esac
+		if [ -n "$cond" ] && { [ "$cond" != if ] || [ -z "$file" ] || [ -n "$rest" ]; }; then
+			echo "$1:$n: not \"PATCH\" or \"PATCH if FILE\": $p $cond $file $rest" >&2
+			return 1
+		fi
+		[ -z "$cond" ] || [ -e "$2/$file" ] || continue
+		echo "$p"
+	done <"$1"
+}

@@ -7,8 +7,9 @@
 #   1. import upstream drivers/net/vmxnet3 from KSRC (a kernel tree or a
 #      tarball), from Debian's /usr/src/linux-source-<series>.tar.* or
 #      from what scripts/fetch-source.sh downloaded,
-#   2. apply patches/<series>/series (hook-only patches), failing loudly,
-#      and check that every hook landed in its function (patches/hooks),
+#   2. apply patches/series (hook-only patches, one set for every
+#      supported series), failing loudly, add the version suffix, and
+#      check that every hook landed in its function (patches/hooks),
 #   3. link the project's own files (drivers/net/vmxnet3/*, Kbuild),
 #   4. probe the kernel headers for features (vmxnet3_poll_autoconf.h).
 # The import is redone only when the source or the patches change.
@@ -26,10 +27,9 @@ die() {
 	exit 1
 }
 
-supported=$(cd "$top/patches" && ls -d -- */ 2>/dev/null | tr -d / | sort -V | xargs)
 series=$(kernel_series "$kver")
-if [ -z "$series" ] || [ ! -f "$top/patches/$series/series" ]; then
-	die "kernel $kver (series ${series:-unknown}) is not supported; supported series: $supported"
+if [ -z "$series" ] || ! series_supported "$series"; then
+	die "kernel $kver (series ${series:-unknown}) is not supported; supported series: $VMX_SERIES"
 fi
 [ -f "$kdir/Makefile" ] ||
 	die "no kernel headers for $kver in $kdir: apt-get install linux-headers-$kver (or pass KDIR=)"
@@ -45,13 +45,12 @@ if [ -z "$ksrc" ]; then
 fi
 [ -e "$ksrc" ] || die "KSRC=$ksrc does not exist"
 
-patchdir=$top/patches/$series
 key=$( {
 	echo "$ksrc"
 	stat -c '%s %Y' -- "$ksrc"
 	[ -d "$ksrc" ] && cat "$ksrc/drivers/net/vmxnet3/"*.[ch] 2>/dev/null
-	cat "$patchdir/series" "$top/patches/hooks" "$top/scripts/check-hooks.py"
-	while read -r p; do cat "$patchdir/$p"; done < <(grep -v '^\s*\(#\|$\)' "$patchdir/series")
+	cat "$top/patches/series" "$top/patches/"*.patch "$top/patches/hooks" \
+		"$top/scripts/check-hooks.py" "$top/scripts/lib.sh" "$top/scripts/stage.sh"
 } | sha256sum | cut -d' ' -f1)
 
 mkdir -p "$stage"
@@ -80,18 +79,24 @@ if [ "$(cat "$stage/.import-key" 2>/dev/null)" != "$key" ]; then
 	[ "$src_series" = "$series" ] ||
 		die "KSRC=$ksrc is kernel $src_series, but $kver is series $series"
 
-	echo "  PATCH   patches/$series"
-	while read -r p; do
+	list=$(series_patches "$top/patches/series" "$tmp/src") || die "patches/series is not valid"
+	echo "  PATCH   patches/ ($(wc -w <<<"$list") of $(ls "$top/patches/"*.patch | wc -l))"
+	for p in $list; do
 		if ! patch -d "$tmp/src" -p1 --batch --forward --fuzz=0 --no-backup-if-mismatch \
-			-r "$tmp/rej" -s <"$patchdir/$p" >"$tmp/patch.log" 2>&1; then
+			-r "$tmp/rej" -s <"$top/patches/$p" >"$tmp/patch.log" 2>&1; then
 			cat "$tmp/patch.log" >&2
-			die "patches/$series/$p does not apply to $ksrc (upstream changed?): refresh the patch"
+			die "patches/$p does not apply to $ksrc (series $series; upstream changed?): refresh the patches (scripts/patches.sh)"
 		fi
-	done < <(grep -v '^\s*\(#\|$\)' "$patchdir/series")
+	done
+	# the version suffix: one line, edited where it is in every series
+	v='^\(#define VMXNET3_DRIVER_VERSION_STRING[[:space:]]*"[^"]*"\)[[:space:]]*$'
+	[ "$(grep -c "$v" "$tmp/src/drivers/net/vmxnet3/vmxnet3_int.h")" = 1 ] ||
+		die "$ksrc: no single VMXNET3_DRIVER_VERSION_STRING line in vmxnet3_int.h to add the version suffix to"
+	sed -i "s/$v/\1 VMXNET3_POLL_VERSION_SUFFIX/" "$tmp/src/drivers/net/vmxnet3/vmxnet3_int.h"
 	# every hook in the function it belongs to, once (patches/hooks)
 	if command -v python3 >/dev/null; then
 		"$top/scripts/check-hooks.py" "$top/patches/hooks" "$tmp/src/drivers/net/vmxnet3" ||
-			die "the patches of $series put a hook in the wrong place in $ksrc (patches/hooks)"
+			die "the patches put a hook in the wrong place in $ksrc (series $series, patches/hooks)"
 	else
 		echo "vmxnet3-poll: no python3: the hooks' places are not checked (apt-get install python3)" >&2
 	fi

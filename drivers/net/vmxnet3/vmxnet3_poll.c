@@ -292,7 +292,7 @@ static void vmxp_reset_retry(struct work_struct *work)
 	schedule_work(&pp->adapter->work);
 }
 
-int vmxp_init(struct vmxnet3_adapter *adapter)
+int vmxp_state_init(struct vmxnet3_adapter *adapter)
 {
 	struct device *dev = &adapter->pdev->dev;
 	unsigned int i, n = adapter->num_rx_queues;

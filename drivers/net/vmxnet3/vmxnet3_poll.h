@@ -63,11 +63,4 @@ static inline void vmxp_rx_skb(struct vmxnet3_rx_queue *rq,
 	skb_mark_napi_id(skb, &rq->napi);
 }
 
-/* ethtool */
-int vmxp_get_sset_count(struct net_device *netdev, int sset);
-void vmxp_get_strings(struct net_device *netdev, u32 sset, u8 **buf);
-void vmxp_get_ethtool_stats(struct net_device *netdev, u64 *buf);
-u32 vmxp_get_priv_flags(struct net_device *netdev);
-int vmxp_set_priv_flags(struct net_device *netdev, u32 flags);
-
 #endif /* _VMXNET3_POLL_H */

@@ -8,8 +8,9 @@
  *   vmxnet3_poll_thread.c   kthread mode: the polling thread
  *   vmxnet3_poll_cpuhp.c    threads' CPUs again after CPU hotplug
  *   vmxnet3_poll_params.c   mode and counter names, module parameters
- *   vmxnet3_poll_sysfs.c    vmxnet3_poll/rx-<N>/, added and removed there
+ *   vmxnet3_poll_sysfs.c    vmxnet3_poll/rx-<N>/
  *   vmxnet3_poll_ethtool.c  private flags and counters
+ *   vmxnet3_poll_dev.c      probe and remove of all that: the hooks' entry
  *   vmxnet3_poll_txq.c      transmit queue of a polled flow
  *   vmxnet3_poll_fixes.c    fixes to upstream error paths (not polling), upstream
  *                           vmxnet3_int.h only: each goes with its own patch
@@ -131,6 +132,10 @@ struct vmxp_dev {
 	struct hlist_node cpuhp_node;	/* vmxnet3_poll_cpuhp.c */
 	struct work_struct repin_work;	/* threads' CPUs after CPU hotplug */
 	struct cpumask *cpus;		/* vmxp_cpumask()'s, pp->lock */
+	/* upstream's ethtool ops; the netdev's are a copy that adds this
+	 * driver's flags and counters (vmxnet3_poll_ethtool.c)
+	 */
+	const struct ethtool_ops *up_ethtool;
 	struct vmxp_queue q[];
 };
 
@@ -167,6 +172,16 @@ extern const struct vmxp_mode_ops vmxp_busy_mode;
 bool vmxp_busy_complete(struct vmxp_queue *pq, int done,
 			bool found);
 enum hrtimer_restart vmxp_busy_timeout(struct hrtimer *timer);
+
+/* vmxnet3_poll.c: the state of a device (probe) */
+int vmxp_state_init(struct vmxnet3_adapter *adapter);
+
+/* vmxnet3_poll_sysfs.c */
+int vmxp_sysfs_add(struct vmxp_dev *pp);
+void vmxp_sysfs_del(struct vmxp_dev *pp);
+
+/* vmxnet3_poll_ethtool.c */
+int vmxp_ethtool_init(struct vmxp_dev *pp);
 
 /* vmxnet3_poll_thread.c */
 extern const struct vmxp_mode_ops vmxp_kthread_mode;

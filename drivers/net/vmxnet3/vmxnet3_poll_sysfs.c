@@ -174,7 +174,7 @@ static const struct kobj_type vmxp_qdir_ktype = {
 	.default_groups	= vmxp_q_groups,
 };
 
-static void vmxp_sysfs_del(struct vmxp_dev *pp)
+void vmxp_sysfs_del(struct vmxp_dev *pp)
 {
 	unsigned int i;
 
@@ -192,7 +192,7 @@ static void vmxp_sysfs_del(struct vmxp_dev *pp)
 	pp->kobj = NULL;
 }
 
-static int vmxp_sysfs_add(struct vmxp_dev *pp)
+int vmxp_sysfs_add(struct vmxp_dev *pp)
 {
 	struct net_device *netdev = pp->adapter->netdev;
 	unsigned int i;
@@ -224,19 +224,4 @@ static int vmxp_sysfs_add(struct vmxp_dev *pp)
 err:
 	vmxp_sysfs_del(pp);
 	return err;
-}
-
-void vmxp_register(struct vmxnet3_adapter *adapter)
-{
-	int err = vmxp_sysfs_add(adapter->vmxp);
-
-	if (err)
-		netdev_warn(adapter->netdev,
-			    "no vmxnet3_poll sysfs directory (%d): use the ethtool private flags\n",
-			    err);
-}
-
-void vmxp_unregister(struct vmxnet3_adapter *adapter)
-{
-	vmxp_sysfs_del(adapter->vmxp);
 }
