@@ -41,17 +41,25 @@ series_supported() { [[ " $VMX_SERIES " == *" $1 "* ]]; }
 
 # series_patches SERIESFILE SRC: the patches of SERIESFILE that apply to
 # the upstream tree SRC, in order; "PATCH if FILE" only where SRC has FILE.
-# A line of another form: an error naming it.
+# A line of another form, or a PATCH that is not next to SERIESFILE: an
+# error naming it.
 series_patches() {
 	local p cond file rest n=0
-	while read -r p cond file rest; do
+	while read -r p cond file rest || [ -n "$p" ]; do
 		n=$((n + 1))
 		case $p in '' | '#'*) continue ;; esac
 		if [ -n "$cond" ] && { [ "$cond" != if ] || [ -z "$file" ] || [ -n "$rest" ]; }; then
 			echo "$1:$n: not \"PATCH\" or \"PATCH if FILE\": $p $cond $file $rest" >&2
 			return 1
 		fi
+		if [ ! -f "$(dirname "$1")/$p" ]; then
+			echo "$1:$n: no patch $p" >&2
+			return 1
+		fi
 		[ -z "$cond" ] || [ -e "$2/$file" ] || continue
 		echo "$p"
 	done <"$1"
 }
+
+# series_conditions SERIESFILE: the FILEs of its "PATCH if FILE" lines
+series_conditions() { awk '$1 !~ /^#/ && $2 == "if" { print $3 }' "$1" | sort -u; }

@@ -33,8 +33,11 @@ die() {
 	exit 1
 }
 usage() { die "usage: patches.sh open DIR [KSRC] | save DIR | check [KSRC]"; }
+# the diff settings the patches were written with, whatever the user's
 gitc() { git -C "$dir" -c user.name=vmxnet3-poll -c user.email=vmxnet3-poll@localhost \
-	-c commit.gpgsign=false "$@"; }
+	-c commit.gpgsign=false -c diff.algorithm=myers -c diff.interHunkContext=0 \
+	-c diff.noprefix=false -c diff.mnemonicPrefix=false -c diff.suppressBlankEmpty=false \
+	-c diff.renames=true -c format.signature= -c format.coverLetter=false "$@"; }
 
 import() { # import DIR KSRC: upstream sources as the base commit
 	local ksrc=$2 f root
@@ -86,7 +89,7 @@ save_patches() { # save_patches DIR [OUT]
 	dir=$1
 	gitc rev-parse -q --verify upstream >/dev/null || die "$dir has no tag upstream (patches.sh open)"
 	# the old series' conditions, by the patch's name less its number
-	while read -r p cond file rest; do
+	while read -r p cond file rest || [ -n "$p" ]; do
 		case $p in '' | '#'*) continue ;; esac
 		[ -z "$cond" ] || conds[${p#[0-9][0-9][0-9][0-9]-}]="$cond $file"
 	done <"$top/patches/series"
@@ -110,6 +113,10 @@ check)
 	tmp=$(mktemp -d)
 	trap 'rm -rf "$tmp"' EXIT
 	open_patches "$tmp/git" "${2:-}"
+	# a condition names a file the base series has (else: a typo)
+	for f in $(series_conditions "$top/patches/series"); do
+		[ -e "$tmp/git/$f" ] || die "patches/series: \"if $f\": $series has no $f"
+	done
 	save_patches "$tmp/git" "$tmp/out"
 	for f in "$top"/patches/*.patch "$top/patches/series"; do
 		cmp -s "$f" "$tmp/out/$(basename "$f")" ||

@@ -35,7 +35,7 @@ result() { # result OK|FAIL NAME LOGFILE
 	fi
 }
 echo "KTAP version 1"
-echo "1..$((4 + 3 * ${#kernels[@]}))"
+echo "1..$((5 + 3 * ${#kernels[@]}))"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
@@ -62,6 +62,33 @@ case $? in
 *) ok=FAIL ;;
 esac
 result $ok patches-generated "$log"
+
+# the one set on the source of every supported series that is here; the
+# series of the kernels below are checked by their W=1 build's import
+: >"$log"
+ok=OK
+built=" $(for k in "${kernels[@]}"; do kernel_series "$k"; done | xargs) "
+for s in $VMX_SERIES; do
+	if [[ $built == *" $s "* ]]; then
+		echo "# patches on $s: applied by the w1-$s build"
+		continue
+	fi
+	src=$(ls /usr/src/linux-source-"$s".tar.* \
+		"${VMX_DEBUG_CACHE:-/var/cache/vmxnet3-poll}/src/usr/src/linux-source-$s.tar.xz" 2>/dev/null |
+		head -n 1 || true)
+	if [ -z "$src" ]; then
+		echo "# patches on $s: not checked, no source here (scripts/fetch-source.sh $s)"
+		continue
+	fi
+	d=$(mktemp -d)
+	if VMX_IMPORT_ONLY=1 "$top/scripts/stage.sh" "$s.0-patches" "$d" /nonexistent "$src" >>"$log" 2>&1; then
+		echo "# patches on $s: apply with --fuzz=0, hooks in place ($src)"
+	else
+		ok=FAIL
+	fi
+	rm -rf "$d"
+done
+result $ok patches-apply "$log"
 
 # dkms.conf: its kernels are VMX_SERIES (lib.sh), its version VERSION
 : >"$log"

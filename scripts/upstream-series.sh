@@ -17,6 +17,9 @@
 #       static function in vmxnet3_drv.c (scripts/inline-fix.py): such a
 #       commit must also apply and build on upstream alone, without the
 #       feature, and that is checked too.
+# Not yet in-tree form: commit 1 carries vmxnet3_poll_ethtool.c as the
+# module has it, a copy of upstream's ethtool ops made at probe; in the
+# tree the flags and counters belong in vmxnet3_ethtool_ops itself.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -37,8 +40,8 @@ kver=$("$top/scripts/kernels.sh" | grep "^$series\." | tail -n 1 || true)
 [ -n "$kver" ] || die "no installed headers of series $series to build with (apt-get install linux-headers-...)"
 tools=$(env -u KSRC "$top/scripts/kernel-tools.sh")
 list=$(series_patches "$pdir/series" "$ksrc") || die "patches/series is not valid"
+[ -n "$list" ] || die "patches/series: expected the hook patch first"
 mapfile -t patches <<<"$list"
-[ ${#patches[@]} -ge 1 ] || die "patches/series: expected the hook patch first"
 
 wt=$(mktemp -d)
 trap 'git -C "$ksrc" worktree remove --force "$wt" >/dev/null 2>&1; rm -rf "$wt"' EXIT
