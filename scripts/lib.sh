@@ -36,6 +36,17 @@ cmdline_arg() { sed -n "s/.*vmx\.$1=\([^ ]*\).*/\1/p" /proc/cmdline; }
 VMX_SERIES="5.10 6.1 6.12 7.3"
 VMX_BASE_SERIES=6.12
 
+# series_source SERIES: Debian's source tarball of SERIES on this machine
+# (installed, or what scripts/fetch-source.sh unpacked), nothing if none
+series_source() {
+	local f
+	for f in /usr/src/linux-source-"$1".tar.{xz,bz2,gz} \
+		"${VMX_DEBUG_CACHE:-/var/cache/vmxnet3-poll}/src/usr/src/linux-source-$1.tar.xz"; do
+		[ -f "$f" ] && echo "$f" && return 0
+	done
+	return 0
+}
+
 # series_supported SERIES: one of VMX_SERIES
 series_supported() { [[ " $VMX_SERIES " == *" $1 "* ]]; }
 

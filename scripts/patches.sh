@@ -40,13 +40,8 @@ gitc() { git -C "$dir" -c user.name=vmxnet3-poll -c user.email=vmxnet3-poll@loca
 	-c diff.renames=true -c format.signature= -c format.coverLetter=false "$@"; }
 
 import() { # import DIR KSRC: upstream sources as the base commit
-	local ksrc=$2 f root
-	if [ -z "$ksrc" ]; then
-		for f in /usr/src/linux-source-"$series".tar.{xz,bz2,gz} \
-			"${VMX_DEBUG_CACHE:-/var/cache/vmxnet3-poll}/src/usr/src/linux-source-$series.tar.xz"; do
-			[ -f "$f" ] && ksrc=$f && break
-		done
-	fi
+	local ksrc=${2:-} root
+	[ -n "$ksrc" ] || ksrc=$(series_source "$series")
 	if [ -z "$ksrc" ] || [ ! -e "$ksrc" ]; then
 		echo "patches.sh: no kernel source for $series: apt-get install linux-source-$series," \
 			"or pass KSRC" >&2

@@ -38,10 +38,7 @@ fi
 
 # ---- where the upstream source comes from ----
 if [ -z "$ksrc" ]; then
-	for f in /usr/src/linux-source-"$series".tar.{xz,bz2,gz} \
-		"${VMX_DEBUG_CACHE:-/var/cache/vmxnet3-poll}/src/usr/src/linux-source-$series.tar.xz"; do
-		[ -f "$f" ] && ksrc=$f && break
-	done
+	ksrc=$(series_source "$series")
 	[ -n "$ksrc" ] ||
 		die "no kernel source for series $series: apt-get install linux-source-$series (other suites: scripts/fetch-source.sh $series), or pass KSRC=<kernel tree or tarball>"
 fi

@@ -73,9 +73,7 @@ for s in $VMX_SERIES; do
 		echo "# patches on $s: applied by the w1-$s build"
 		continue
 	fi
-	src=$(ls /usr/src/linux-source-"$s".tar.* \
-		"${VMX_DEBUG_CACHE:-/var/cache/vmxnet3-poll}/src/usr/src/linux-source-$s.tar.xz" 2>/dev/null |
-		head -n 1 || true)
+	src=$(series_source "$s")
 	if [ -z "$src" ]; then
 		echo "# patches on $s: not checked, no source here (scripts/fetch-source.sh $s)"
 		continue
