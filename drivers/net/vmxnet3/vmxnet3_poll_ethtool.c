@@ -158,12 +158,10 @@ int vmxp_ethtool_init(struct vmxp_dev *pp)
 	struct device *dev = &pp->adapter->pdev->dev;
 	void *ops;
 
-	/* stage.sh fails the build on private flags of upstream's own */
-	if (!up->get_sset_count || !up->get_strings ||
-	    !up->get_ethtool_stats || up->get_priv_flags || up->set_priv_flags) {
-		dev_warn(dev, "upstream's ethtool ops are not what vmxnet3-poll extends: no private flags, no rxq<N>_* counters\n");
-		return 0;
-	}
+	/* what every series has; stage.sh fails on private flags of its own */
+	if (WARN_ON_ONCE(!up->get_sset_count || !up->get_strings ||
+			 !up->get_ethtool_stats || up->get_priv_flags))
+		return -EINVAL;
 	ops = devm_kzalloc(dev, sizeof(*up), GFP_KERNEL);
 	if (!ops)
 		return -ENOMEM;

@@ -240,22 +240,22 @@ static const struct cpumask *vmxp_cpumask(struct vmxp_queue *pq)
 		irq = irq_get_affinity_mask(vmxp_irq_of(pq));
 		if (irq && cpumask_intersects(irq, cpu_active_mask)) {
 			cpumask_and(hk, hk, irq);
-			if (!cpumask_intersects(hk, cpu_active_mask))
+			if (!cpumask_intersects(hk, cpu_active_mask)) {
 				cpumask_copy(hk, irq);
+				/* a /proc/irq write changed it meanwhile */
+				if (!cpumask_intersects(hk, cpu_active_mask))
+					vmxp_housekeeping(hk);
+			}
 		}
 	}
-	if (cpumask_intersects(hk, cpu_active_mask))
-		return hk;
-	/* a copy of an affinity that a /proc/irq write changed meanwhile */
-	vmxp_housekeeping(hk);
 	return cpumask_intersects(hk, cpu_active_mask) ? hk : cpu_possible_mask;
 }
 
 /*
  * The thread's CPUs from the queue's settings.  pp->lock, and
  * cpus_read_lock(), so that no CPU of the mask goes down before the
- * scheduler has it (not asserted: lockdep_assert_cpus_held() is
- * exported to modules only from 7.x).
+ * scheduler has it (deliberately not asserted: lockdep_assert_cpus_held()
+ * is exported to modules only from 7.x, and all series share this code).
  */
 void vmxp_thread_affine(struct vmxp_queue *pq,
 			struct task_struct *task)
