@@ -49,6 +49,13 @@ probe HK_TYPE_TICK linux/sched/isolation.h \
 probe SCHED_SETATTR_NOCHECK 'linux/sched.h uapi/linux/sched/types.h' \
 	'struct sched_attr a = { }; return sched_setattr_nocheck(current, &a);'
 
+probe NETDEV_STAT_OPS 'linux/netdevice.h net/netdev_queues.h' \
+	'static const struct netdev_stat_ops o = { }; dev->stat_ops = &o;'
+probe QSTATS_HW_DROPS net/netdev_queues.h \
+	'struct netdev_queue_stats_rx r = { .hw_drop_overruns = 1 };
+	struct netdev_queue_stats_tx t = { .hw_drop_errors = 1 };
+	return r.hw_drop_overruns + t.hw_drop_errors;'
+
 # exports a module may use (checked when the kernel has a Module.symvers)
 exports=(SCHED_SETATTR_NOCHECK:sched_setattr_nocheck)
 

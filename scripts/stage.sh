@@ -95,6 +95,15 @@ if [ "$(cat "$stage/.import-key" 2>/dev/null)" != "$key" ]; then
 	# the ethtool ops this driver extends have no private flags yet
 	! grep -q '\.[gs]et_priv_flags' "$tmp/src/drivers/net/vmxnet3/vmxnet3_ethtool.c" ||
 		die "$ksrc: upstream vmxnet3 has ethtool private flags of its own: vmxnet3_poll_ethtool.c does not support that yet"
+	# the device's queue counters, which vmxnet3_poll_qstats.c reads by
+	# index: the fields of upt1_defs.h, in this order
+	for want in "RxStats LROPktsRxOK LROBytesRxOK ucastPktsRxOK ucastBytesRxOK mcastPktsRxOK mcastBytesRxOK bcastPktsRxOK bcastBytesRxOK pktsRxOutOfBuf pktsRxError" \
+		"TxStats TSOPktsTxOK TSOBytesTxOK ucastPktsTxOK ucastBytesTxOK mcastPktsTxOK mcastBytesTxOK bcastPktsTxOK bcastBytesTxOK pktsTxError pktsTxDiscard"; do
+		got=$(sed -n "/^struct UPT1_${want%% *} {/,/^};/p" "$tmp/src/drivers/net/vmxnet3/upt1_defs.h" |
+			awk '$1 == "u64" { sub(";", "", $2); printf " %s", $2 }')
+		[ "${want%% *}$got" = "$want" ] ||
+			die "$ksrc: struct UPT1_${want%% *} in upt1_defs.h is not what vmxnet3_poll_qstats.c reads:$got"
+	done
 	# every hook in the function it belongs to, once (patches/hooks): with
 	# one line of context this is what catches a hunk that applied
 	# elsewhere, so no build goes without it

@@ -208,6 +208,32 @@ vmx_ifs() {
 	CLI_IF=$(if_of_mac $CLI_MAC cli) || fail "no client NIC in cli"
 }
 
+# ---- netdev netlink ----
+
+# ynl_init: find the kernel's own YNL CLI and netdev spec; then "ynl ARGS"
+# runs the CLI in netns srv with JSON output.  The running kernel's source
+# tree where it has one (the kernels built from source): an older spec
+# cannot decode the attributes a newer kernel adds; else those of the
+# newest Debian source (scripts/kernel-tools.sh).
+YNL_CLI= YNL_SRC=
+ynl_init() {
+	local src cli
+	for src in "/lib/modules/$(uname -r)/build" "$VMX_TOP/build/tools"; do
+		for cli in "$src/tools/net/ynl/pyynl/cli.py" "$src/tools/net/ynl/cli.py"; do
+			if [ -f "$cli" ] && [ -f "$src/Documentation/netlink/specs/netdev.yaml" ]; then
+				YNL_CLI=$cli YNL_SRC=$src
+				log "YNL: $cli"
+				return 0
+			fi
+		done
+	done
+	fail "no YNL CLI in $VMX_TOP/build/tools (scripts/kernel-tools.sh)"
+}
+ynl() {
+	ip netns exec srv python3 "$YNL_CLI" --no-schema \
+		--spec "$YNL_SRC/Documentation/netlink/specs/netdev.yaml" --output-json "$@"
+}
+
 # ---- counters ----
 
 # nic_irqs IF: interrupts of all vectors of IF, all CPUs (/proc/interrupts)

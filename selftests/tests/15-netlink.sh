@@ -7,21 +7,7 @@
 # NAPI's irq is the "<if>-rxtx-N" vector.  Kernels without per-queue NAPI
 # netlink (6.1) skip.
 source "$(dirname "$0")/../lib.sh"
-# the CLI and spec of the running kernel's own source tree where it has
-# one (the kernels built from source): an older spec cannot decode the
-# attributes a newer kernel adds; else those of the newest Debian source
-for src in "/lib/modules/$(uname -r)/build" "$VMX_TOP/build/tools"; do
-	for cli in "$src/tools/net/ynl/pyynl/cli.py" "$src/tools/net/ynl/cli.py"; do
-		[ -f "$cli" ] && [ -f "$src/Documentation/netlink/specs/netdev.yaml" ] && break 2
-	done
-	cli=''
-done
-[ -n "$cli" ] || fail "no YNL CLI in $VMX_TOP/build/tools (scripts/kernel-tools.sh)"
-log "YNL: $cli"
-ynl() {
-	ip netns exec srv python3 "$cli" --no-schema \
-		--spec "$src/Documentation/netlink/specs/netdev.yaml" --output-json "$@"
-}
+ynl_init
 vmx_load ours
 vmx_setup
 ifindex=$(ip netns exec srv cat "/sys/class/net/$SRV_IF/ifindex")

@@ -6,12 +6,12 @@
 # rmmod: the links come back every time, and after each rmmod no vmx-*
 # thread and no interrupt of the NICs is left.
 #
-# 10 cycles per kernel in make check (with slub_debug's user tracking a
+# 8 cycles per kernel in make check (with slub_debug's user tracking a
 # cycle takes 9 to 15 s under TCG); boot with vmx.cycles=N for more:
 #   VMX_APPEND=vmx.cycles=100 TESTS=30-rmmod-cycles selftests/run.sh
 source "$(dirname "$0")/../lib.sh"
 CYCLES=$(cmdline_arg cycles)
-CYCLES=${CYCLES:-10}
+CYCLES=${CYCLES:-8}
 VMX_KEEP_NS=1
 t0=$SECONDS
 for i in $(seq "$CYCLES"); do

@@ -2,8 +2,8 @@
 /*
  * vmxnet3-poll: probe and remove, where the hooks enter.  The state of
  * the device and its pollers (vmxnet3_poll.c) comes first, then the
- * interfaces to them: the ethtool ops before register_netdev(), the
- * sysfs directory after it.
+ * interfaces to them: the ethtool ops and the per-queue statistics before
+ * register_netdev(), the sysfs directory after it.
  */
 
 #include <linux/netdevice.h>
@@ -16,7 +16,11 @@ int vmxp_init(struct vmxnet3_adapter *adapter)
 
 	if (err)
 		return err;
-	return vmxp_ethtool_init(adapter->vmxp);
+	err = vmxp_ethtool_init(adapter->vmxp);
+	if (err)
+		return err;
+	vmxp_qstats_init(adapter);
+	return 0;
 }
 
 void vmxp_register(struct vmxnet3_adapter *adapter)

@@ -183,6 +183,9 @@ void vmxp_sysfs_del(struct vmxp_dev *pp);
 /* vmxnet3_poll_ethtool.c */
 int vmxp_ethtool_init(struct vmxp_dev *pp);
 
+/* vmxnet3_poll_qstats.c */
+void vmxp_qstats_init(struct vmxnet3_adapter *adapter);
+
 /* vmxnet3_poll_thread.c */
 extern const struct vmxp_mode_ops vmxp_kthread_mode;
 bool vmxp_thread_irq(struct vmxp_queue *pq);
