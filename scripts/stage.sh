@@ -100,7 +100,7 @@ if [ "$(cat "$stage/.import-key" 2>/dev/null)" != "$key" ]; then
 	for want in "RxStats LROPktsRxOK LROBytesRxOK ucastPktsRxOK ucastBytesRxOK mcastPktsRxOK mcastBytesRxOK bcastPktsRxOK bcastBytesRxOK pktsRxOutOfBuf pktsRxError" \
 		"TxStats TSOPktsTxOK TSOBytesTxOK ucastPktsTxOK ucastBytesTxOK mcastPktsTxOK mcastBytesTxOK bcastPktsTxOK bcastBytesTxOK pktsTxError pktsTxDiscard"; do
 		got=$(sed -n "/^struct UPT1_${want%% *} {/,/^};/p" "$tmp/src/drivers/net/vmxnet3/upt1_defs.h" |
-			awk '$1 == "u64" { sub(";", "", $2); printf " %s", $2 }')
+			awk '/;/ && !/^}/ { if ($1 == "u64" && NF >= 2 && $2 ~ /^[A-Za-z]+;$/) { sub(";", "", $2); printf " %s", $2 } else printf " [%s]", $0 }')
 		[ "${want%% *}$got" = "$want" ] ||
 			die "$ksrc: struct UPT1_${want%% *} in upt1_defs.h is not what vmxnet3_poll_qstats.c reads:$got"
 	done

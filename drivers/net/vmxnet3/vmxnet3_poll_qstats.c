@@ -7,7 +7,10 @@
  * shows per queue: the device's, which it writes into each queue's
  * descriptor on VMXNET3_CMD_GET_STATS, and the driver's own.  So the
  * three agree.  The number of queues is fixed for a device's life, so no
- * history lives outside the queues: the base statistics are zero.
+ * queue's history lives outside the live queues: the base statistics are
+ * zero.  The device's counters restart when it is activated again (QEMU's
+ * on every up), in ndo_get_stats64() too; keeping them across down/up
+ * would have to change both at once.
  */
 
 #include <linux/netdevice.h>
