@@ -298,14 +298,19 @@ force_reset() {
 # force_reset_up IF: force_reset IF, then wait up to 10 s (times
 # VMX_TSCALE) for the reset's re-activation (its "NIC Link is Up")
 force_reset_up() {
-	local ups k
+	local ups t0
 	ups=$(dmesg | grep -c "$1: NIC Link is Up")
 	force_reset "$1" $((10 * VMX_TSCALE))
-	for k in $(seq $((100 * VMX_TSCALE))); do
-		[ "$(dmesg | grep -c "$1: NIC Link is Up")" -gt "$ups" ] && return 0
+	# a hang bound, not a timing check: under TCG with floods running a
+	# reset's quiesce and activation have taken over 10 s
+	t0=$SECONDS
+	until [ "$(dmesg | grep -c "$1: NIC Link is Up")" -gt "$ups" ]; do
+		if [ $((SECONDS - t0)) -gt $((60 * VMX_TSCALE)) ]; then
+			dmesg | grep "$1" | tail -n 10
+			fail "$1: no link $((60 * VMX_TSCALE)) s after the reset started"
+		fi
 		sleep 0.1
 	done
-	fail "$1: no link $((10 * VMX_TSCALE)) s after the reset started"
 }
 
 # ---- traffic ----
