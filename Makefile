@@ -5,7 +5,9 @@
 #
 #   make [KVER=<release>] [KSRC=<tree|tarball>]   build build/<release>/vmxnet3.ko
 #   make install                                  install into /lib/modules/<release>/updates
-#   make check                                    all tests (style lane + QEMU guests)
+#   make check                                    style lane + QEMU guests (smoke and main tiers)
+#   make check-long                               the long tier (soak, storms) on every kernel
+#   make check-guest                              every in-guest test on every kernel
 #   make demo                                     build, boot a guest, compare modes
 #   make bench                                    the full benchmark
 #   make style                                    checkpatch, sparse and W=1 lane only
@@ -22,7 +24,7 @@ BUILD = $(TOP)/build/$(KVER)
 VERSION := $(shell cat $(TOP)/VERSION)
 KERNELS ?= $(shell $(TOP)/scripts/kernels.sh)
 
-.PHONY: all module install uninstall clean deps style check check-guest check-debug check-kcsan check-kernels demo bench upstream-series
+.PHONY: all module install uninstall clean deps style check check-guest check-long check-debug check-kcsan check-kernels demo bench upstream-series
 
 all: module
 
@@ -55,6 +57,10 @@ style:
 check-guest:
 	@$(TOP)/scripts/deps.sh
 	@$(TOP)/selftests/run.sh $(KERNELS)
+
+check-long:
+	@$(TOP)/scripts/deps.sh
+	@TIERS=long $(TOP)/selftests/run.sh $(KERNELS)
 
 check:
 	@$(TOP)/scripts/deps.sh

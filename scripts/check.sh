@@ -2,22 +2,33 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # check.sh [KVER...]: everything `make check` runs: the style lane
-# (scripts/style.sh), the QEMU harness's own check (scripts/harness-check.sh),
-# make demo reduced (scripts/demo-check.sh), hibernation with polling
-# threads (scripts/hibernate-check.sh) and the in-guest selftests on every
-# kernel (selftests/run.sh).  Ends with one
+# (scripts/style.sh) on every kernel, the QEMU harness's own check
+# (scripts/harness-check.sh), make demo reduced (scripts/demo-check.sh),
+# hibernation with polling threads (scripts/hibernate-check.sh) on the
+# newest kernel, and the in-guest selftests (selftests/run.sh): the smoke
+# and main tiers on the newest kernel, the smoke tier on the others.  The
+# long tier (soak and storm tests) is make check-long's.  Ends with one
 # line "N passed, N failed, N skipped".
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 start=$(date +%s)
+kernels=("$@")
+[ ${#kernels[@]} -gt 0 ] || mapfile -t kernels < <("$top/scripts/kernels.sh")
+[ ${#kernels[@]} -gt 0 ] || { echo "check.sh: no supported kernel installed" >&2; exit 2; }
+newest=${kernels[-1]}
 
-"$top/scripts/style.sh" "$@" | tee "$tmp/style"
+"$top/scripts/style.sh" "${kernels[@]}" | tee "$tmp/style"
 "$top/scripts/harness-check.sh" | tee "$tmp/harness"
 "$top/scripts/demo-check.sh" | tee "$tmp/demo"
-"$top/scripts/hibernate-check.sh" "$@" | tee "$tmp/hibernate"
-"$top/selftests/run.sh" "$@" | tee "$tmp/tests"
+"$top/scripts/hibernate-check.sh" "$newest" | tee "$tmp/hibernate"
+TIERS="smoke main" "$top/selftests/run.sh" "$newest" | tee "$tmp/tests"
+if [ ${#kernels[@]} -gt 1 ]; then
+	TIERS=smoke "$top/selftests/run.sh" "${kernels[@]:0:${#kernels[@]}-1}" | tee "$tmp/tests-smoke"
+else
+	echo "0 passed, 0 failed, 0 skipped" >"$tmp/tests-smoke"
+fi
 
 count() { # count FILE WORD: the number before WORD in the file's last totals line
 	local v
@@ -26,15 +37,16 @@ count() { # count FILE WORD: the number before WORD in the file's last totals li
 	echo "${v:-0}"
 }
 p=0 f=0
-for lane in style harness demo hibernate tests; do
+lanes=(style harness demo hibernate tests tests-smoke)
+for lane in "${lanes[@]}"; do
 	p=$((p + $(count "$tmp/$lane" passed)))
 	f=$((f + $(count "$tmp/$lane" failed)))
 	# a lane that died before its totals line is a failure too
 	grep -qE '^[0-9]+ passed' "$tmp/$lane" || f=$((f + 1))
 done
-s=$(count "$tmp/tests" skipped)
+s=$(($(count "$tmp/tests" skipped) + $(count "$tmp/tests-smoke" skipped)))
 # what failed, again at the end, where a log's tail shows it
-grep -h -e '^not ok' -e '^# recap: ' "$tmp/style" "$tmp/harness" "$tmp/demo" "$tmp/hibernate" "$tmp/tests" |
+(cd "$tmp" && grep -h -e '^not ok' -e '^# recap: ' "${lanes[@]}") |
 	sed 's/^not ok/# failed: not ok/'
 echo "# make check: $(( $(date +%s) - start )) s"
 echo "$p passed, $f failed, $s skipped"

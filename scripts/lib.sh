@@ -25,6 +25,15 @@ test_timeout() {
 # test_dirty TEST: TEST has a "# guest: dirty (WHY)" line: it leaves the
 # kernel unfit for more tests, and its guest runs none after it
 test_dirty() { grep -q '^# guest: dirty' "$1"; }
+# test_tier FILE: the test's "# tier:" line, smoke, main (the default) or
+# long.  make check runs smoke tests on every kernel and main ones on the
+# newest; long ones (soak and storm tests) run in make check-long,
+# check-guest and check-kernels.
+test_tier() {
+	local t
+	t=$(sed -n 's/^# tier: *\([a-z]\+\).*/\1/p' "$1" | head -n 1)
+	echo "${t:-main}"
+}
 
 # cmdline_arg NAME: the value of vmx.NAME=VALUE on this kernel's command
 # line (in the guest: what qemu-run.sh -a passed), nothing if absent

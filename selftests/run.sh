@@ -4,7 +4,9 @@
 # run.sh [KVER...]: build the module and the helpers, then run every test in
 # selftests/tests/ on every given kernel (default: all installed supported
 # ones), each kernel in a QEMU guest.  Prints KTAP and a final line
-# "N passed, N failed, N skipped".  TESTS='glob ...' picks tests by name.
+# "N passed, N failed, N skipped".  TESTS='glob ...' picks tests by name,
+# TIERS='smoke main long' (the default: all) by their "# tier:" line
+# (test_tier, lib.sh).
 #
 # If a guest dies (panic, warning, time limit), the test it was running
 # fails and a new guest runs the rest; so do they after a test marked
@@ -19,9 +21,17 @@ kernels=("$@")
 [ ${#kernels[@]} -gt 0 ] || mapfile -t kernels < <("$top/scripts/kernels.sh")
 [ ${#kernels[@]} -gt 0 ] || { echo "run.sh: no supported kernel installed" >&2; exit 2; }
 
+tiers=${TIERS:-smoke main long}
+for tier in $tiers; do
+	case $tier in
+	smoke | main | long) ;;
+	*) echo "run.sh: TIERS='$tiers': each must be smoke, main or long" >&2; exit 2 ;;
+	esac
+done
 tests=()
 for t in "$top"/selftests/tests/*.sh; do
 	name=$(basename "$t" .sh)
+	case " $tiers " in *" $(test_tier "$t") "*) ;; *) continue ;; esac
 	if [ -n "${TESTS:-}" ]; then
 		keep=0
 		for pat in $TESTS; do
@@ -32,7 +42,7 @@ for t in "$top"/selftests/tests/*.sh; do
 	fi
 	tests+=("$t")
 done
-[ ${#tests[@]} -gt 0 ] || { echo "run.sh: no test matches TESTS='${TESTS:-}'" >&2; exit 2; }
+[ ${#tests[@]} -gt 0 ] || { echo "run.sh: no test matches TESTS='${TESTS:-}' TIERS='$tiers'" >&2; exit 2; }
 
 make -s -C "$top/selftests/helpers" O="$top/build/selftests" || exit 1
 "$top/scripts/kernel-tools.sh" >/dev/null || exit 1

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
+# tier: smoke (make check runs it on every kernel)
 # Our module loads, binds both NICs, and identifies itself as vmxnet3 with
 # the -poll-<version> suffix (modinfo, /sys/module, ethtool -i).
 source "$(dirname "$0")/../lib.sh"

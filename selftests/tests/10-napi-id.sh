@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 # timeout: 200
+# tier: smoke (make check runs it on every kernel)
 # Every received packet carries the queue's NAPI id, LRO on (the default)
 # or off: SO_INCOMING_NAPI_ID of a UDP socket equals vmxnet3_poll/rx-0/napi_id
 # (QEMU delivers everything on rx queue 0).  Control: the stock driver gives

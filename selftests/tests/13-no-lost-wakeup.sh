@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 # timeout: 300
+# tier: smoke (make check runs it on every kernel)
 # No lost wake-up in busy-poll mode: the server busy-polls for 200
 # requests, then stops polling and blocks; the client keeps sending with
 # 2 ms gaps.  Every request is answered (none waits the client's 1 s), and

@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 # timeout: 300
+# tier: smoke (make check runs it on every kernel)
 # kthread mode starts one thread per queue, named vmx-<if>-<queue>, with the
 # requested CPU affinity (kept through CPU hotplug) and scheduling class;
 # it is gone after switching back, after ifdown (and back after ifup), and

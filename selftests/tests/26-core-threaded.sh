@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 # timeout: 200
+# tier: smoke (make check runs it on every kernel)
 # The kernel's own threaded NAPI (/sys/class/net/IF/threaded, 5.12 on;
 # threaded busy poll from 6.19 is a kind of it) and kthread mode never
 # take turns on one NAPI: with it on, a switch to kthread mode fails with

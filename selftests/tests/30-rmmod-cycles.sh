@@ -1,12 +1,13 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 # timeout: 1800
+# tier: long (make check-long, not make check)
 # rmmod/insmod cycles with the server's queues polling (kthread and
 # busy-poll modes, alternating) and UDP traffic running at the moment of
 # rmmod: the links come back every time, and after each rmmod no vmx-*
 # thread and no interrupt of the NICs is left.
 #
-# 8 cycles per kernel in make check (with slub_debug's user tracking a
+# 8 cycles per kernel by default (with slub_debug's user tracking a
 # cycle takes 9 to 15 s under TCG); boot with vmx.cycles=N for more:
 #   VMX_APPEND=vmx.cycles=100 TESTS=30-rmmod-cycles selftests/run.sh
 source "$(dirname "$0")/../lib.sh"

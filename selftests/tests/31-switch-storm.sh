@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 # timeout: 300
+# tier: long (make check-long, not make check)
 # Mode-switch storm: 4 writers (sysfs and private flags, on both NICs)
 # switch modes concurrently for 60 s while TCP streams and a busy-polling
 # UDP socket run.  Streams intact (SHA-256), no task in D state for more

@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 # timeout: 300
+# tier: long (make check-long, not make check)
 # Reconfiguration under polling, concurrently with mode switches and a
 # busy-polling socket, while TCP streams run: namespace move, PCI remove +
 # rescan of the server NIC (the guest-side equivalent of hot-unplug and

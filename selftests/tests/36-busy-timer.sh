@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 # timeout: 400
+# tier: long (make check-long, not make check)
 # The busy-poll safety timer (busy_timeout_us) never outlives a quiesce:
 # rx-0 (where QEMU delivers) in busy-poll mode with a 1 s timeout, rx-1 in
 # kthread mode (stopping its thread makes the quiesce take milliseconds),

@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 # timeout: 900
+# tier: long (make check-long, not make check)
 # Activations under load: 12 times (every kind of activation with every
 # rx-0 mode) a quiesce and re-activation of the server NIC
 # (in turn: forced reset through ndo_tx_timeout, MTU change, ethtool -G,
