@@ -4,7 +4,9 @@
 # thread modes.  See README.md.
 #
 #   make [KVER=<release>] [KSRC=<tree|tarball>]   build build/<release>/vmxnet3.ko
-#   make install                                  install into /lib/modules/<release>/updates
+#   make install                                  install into /lib/modules/<release>/updates,
+#                                                 the vmxnet3-poll helper and its udev rule
+#   make install-tools                            the helper, udev rule and config file only
 #   make check                                    style lane + QEMU guests (smoke and main tiers)
 #   make check-long                               the long tier (soak, storms) on every kernel
 #   make check-guest                              every in-guest test on every kernel
@@ -15,6 +17,8 @@
 #   make check-kcsan                              polling tests on a KCSAN/lockdep 6.12 build
 #   make check-kernels [LANES=...]                whole suite on 5.10, 6.1, 6.12, 7.3, 6.1-rt, 6.12-rt
 #   make upstream-series KSRC=<git tree>          format-patch series for that tree
+#   make deb                                      build/deb/vmxnet3-poll-dkms_<version>_all.deb
+#   make check-deb                                install that .deb here, check DKMS built it, purge
 
 TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 KVER ?= $(shell uname -r)
@@ -23,8 +27,10 @@ KSRC ?=
 BUILD = $(TOP)/build/$(KVER)
 VERSION := $(shell cat $(TOP)/VERSION)
 KERNELS ?= $(shell $(TOP)/scripts/kernels.sh)
+SBINDIR ?= /usr/local/sbin
+UDEVRULESDIR ?= /etc/udev/rules.d
 
-.PHONY: all module install uninstall clean deps style check check-guest check-long check-debug check-kcsan check-kernels demo bench upstream-series
+.PHONY: all module install install-tools uninstall clean deps style check check-guest check-long check-debug check-kcsan check-kernels demo bench upstream-series deb check-deb
 
 all: module
 
@@ -35,13 +41,24 @@ module:
 	@# what gets loaded and installed: without debug info (4 MB -> 250 KB)
 	strip --strip-debug -o "$(BUILD)/vmxnet3.stripped.ko" "$(BUILD)/vmxnet3.ko"
 
-install: module
+install: module install-tools
 	install -D -m 0644 "$(BUILD)/vmxnet3.stripped.ko" \
 		"$(DESTDIR)/lib/modules/$(KVER)/updates/vmxnet3.ko"
 	$(if $(DESTDIR),,depmod -a "$(KVER)")
 
+# the helper, its udev rule and (if there is none) a commented config file
+install-tools:
+	install -D -m 0755 "$(TOP)/scripts/vmxnet3-poll" "$(DESTDIR)$(SBINDIR)/vmxnet3-poll"
+	install -d "$(DESTDIR)$(UDEVRULESDIR)"
+	sed 's|@SBINDIR@|$(SBINDIR)|g' "$(TOP)/udev/90-vmxnet3-poll.rules" \
+		>"$(DESTDIR)$(UDEVRULESDIR)/90-vmxnet3-poll.rules"
+	test -e "$(DESTDIR)/etc/vmxnet3-poll.conf" || \
+		install -D -m 0644 "$(TOP)/udev/vmxnet3-poll.conf" "$(DESTDIR)/etc/vmxnet3-poll.conf"
+	$(if $(DESTDIR),,-udevadm control --reload 2>/dev/null)
+
 uninstall:
-	rm -f "$(DESTDIR)/lib/modules/$(KVER)/updates/vmxnet3.ko"
+	rm -f "$(DESTDIR)/lib/modules/$(KVER)/updates/vmxnet3.ko" \
+		"$(DESTDIR)$(SBINDIR)/vmxnet3-poll" "$(DESTDIR)$(UDEVRULESDIR)/90-vmxnet3-poll.rules"
 	$(if $(DESTDIR),,depmod -a "$(KVER)")
 
 clean:
@@ -77,6 +94,13 @@ check-kcsan:
 check-kernels:
 	@$(TOP)/scripts/deps.sh kernel-build
 	@$(TOP)/scripts/check-kernels.sh $(LANES)
+
+deb:
+	@$(TOP)/scripts/deb.sh
+
+check-deb:
+	@$(TOP)/scripts/deps.sh
+	@$(TOP)/scripts/deb-check.sh
 
 upstream-series:
 	@test -n "$(KSRC)" || { echo "make upstream-series KSRC=<kernel git tree>"; exit 2; }

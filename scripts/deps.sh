@@ -21,9 +21,9 @@ pkgs=(
 	sparse perl
 	# guests and their tools
 	qemu-system-x86 busybox-static iproute2 iputils-ping ethtool procps
-	sockperf iperf3 python3 python3-yaml python3-matplotlib util-linux
+	sockperf iperf3 python3 python3-yaml python3-matplotlib util-linux udev
 	# packaging
-	dkms
+	dkms man-db
 )
 if [ "${1:-}" = kernel-build ]; then
 	pkgs+=(flex bison libelf-dev libssl-dev cpio rsync)
